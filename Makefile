@@ -1,0 +1,46 @@
+# Stuurhut: two commands do all set-up on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/stuurhut.duckdb
+
+.PHONY: run test install install-test demo lint bench screenshots clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(DB): | $(VENV)/.installed
+	$(BIN)/stuurhut demo --db $(DB)
+
+demo: $(VENV)/.installed
+	$(BIN)/stuurhut demo --db $(DB)
+
+run: $(VENV)/.installed $(DB)
+	$(BIN)/stuurhut serve --db $(DB)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run_all.py
+
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python docs/make_screenshots.py
+
+clean:
+	rm -rf $(VENV) $(DB)

@@ -1,0 +1,1 @@
+"""Stuurhut dashboard library: data access, queries, charts and UI components."""

@@ -1,0 +1,105 @@
+"""The `stuurhut` command: a stable interface (DESIGN.md), each subcommand dispatched lazily to keep start-up fast."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DB = Path("data/stuurhut.duckdb")
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("STUURHUT_DB") or DEFAULT_DB)
+
+
+def _handler(target: str):
+    """'module:function' resolved only when the subcommand runs (heavy imports stay off the start path)."""
+
+    def run(args: argparse.Namespace) -> int:
+        module, func = target.split(":")
+        return getattr(importlib.import_module(module), func)(args)
+
+    return run
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, in Dutch
+        self.print_usage(sys.stderr)
+        self.exit(2, f"stuurhut: fout in de opdracht: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="stuurhut", description="Stuurhut: monitoring van City Deals.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def db_opt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--db", type=Path, default=None, help="pad naar de database (standaard data/stuurhut.duckdb of $STUURHUT_DB)")
+
+    s = sub.add_parser("load", help="leveringen valideren en laden")
+    s.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    s.add_argument("--deal", help="code van de deal als een bestand geen tabblad Deal heeft")
+    db_opt(s)
+    s.add_argument("--dry-run", action="store_true", help="alleen valideren, niets laden")
+    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    s.set_defaults(run=_handler("etl.load:cli_load"))
+
+    s = sub.add_parser("indicators", help="de sturingsindicatoren van een deal")
+    s.add_argument("--deal", required=True)
+    s.add_argument("--year", type=int)
+    s.add_argument("--as-of", dest="as_of", metavar="DATE")
+    db_opt(s)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=_handler("dashboard.queries.cli:cli_indicators"))
+
+    s = sub.add_parser("deals", help="de deals in de database")
+    db_opt(s)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=_handler("dashboard.queries.cli:cli_deals"))
+
+    s = sub.add_parser("template", help="een leeg sjabloon met alle tabbladen")
+    s.add_argument("-o", "--output", type=Path, default=Path("stuurhut-sjabloon.xlsx"))
+    s.set_defaults(run=_handler("etl.template:cli_template"))
+
+    s = sub.add_parser("slides", help="de presentatie voor het directeurenoverleg")
+    s.add_argument("--deal", required=True)
+    s.add_argument("--as-of", dest="as_of", metavar="DATE")
+    db_opt(s)
+    s.add_argument("--format", choices=("pptx", "pdf"), default=None)
+    s.add_argument("-o", "--output", type=Path, required=True)
+    s.set_defaults(run=_handler("dashboard.slides.cli:cli_slides"))
+
+    s = sub.add_parser("demo", help="de demodatabase (opnieuw) opbouwen uit data/")
+    db_opt(s)
+    s.set_defaults(run=_handler("etl.demo:cli_demo"))
+
+    s = sub.add_parser("serve", help="het dashboard starten")
+    s.add_argument("--port", type=int, default=8501)
+    db_opt(s)
+    s.set_defaults(run=_handler("etl.serve:cli_serve"))
+
+    s = sub.add_parser("user", help="lokale accounts beheren")
+    usub = s.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    u = usub.add_parser("add", help="account toevoegen of wijzigen")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=("publiek", "deelnemer", "kernteam", "beheer"))
+    u.add_argument("--deal")
+    u.add_argument("--password-stdin", action="store_true", help="wachtwoord van standaardinvoer lezen")
+    u = usub.add_parser("remove", help="account verwijderen")
+    u.add_argument("name")
+    u = usub.add_parser("list", help="accounts tonen")
+    s.set_defaults(run=_handler("dashboard.accounts:cli_user"))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "db", "unset") is None:
+        args.db = default_db()
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The shapes passed between reading, validation and loading: problems and read sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from etl.contract import Sheet
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a delivery, in Dutch, located as a spreadsheet user sees it.
+
+    sheet and column are the Dutch contract names ("Begroting", "Gerealiseerd") when known,
+    otherwise the name found in the file; row is the row number Excel shows, None for a whole
+    sheet or file.
+    """
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+    severity: str = "error"  # "error" rejects the delivery; "warning" is kept as a data-quality note
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RawSheet:
+    """A sheet as read from a file, headers matched to the contract, values not yet normalised.
+
+    frame: one column per matched contract field (named by the field name, e.g. "budgeted"),
+    values as read (str, int, float, date, datetime or null), plus "__row": the Excel row number.
+    Unmatched columns are dropped (reported as warnings); title rows, empty rows and a closing
+    Totaal row are already removed.
+    """
+
+    file: str  # file name as delivered (basename)
+    source_sheet: str | None  # sheet name inside the workbook, None for CSV
+    model: type[Sheet]
+    frame: pl.DataFrame
+    sha256: str
+    header_row: int  # Excel row number of the header row
+    extra: dict = field(default_factory=dict)  # e.g. {"wave": "2021-11"} for a Forms export
+
+
+@dataclass
+class ReadResult:
+    sheets: list[RawSheet]
+    problems: list[Problem]
