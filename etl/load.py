@@ -1,0 +1,588 @@
+"""Load deliveries: read, validate, pseudonymise and write one batch all-or-nothing via a copy-and-swap of the DB file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns, fold, sheet_for
+from etl.problems import Problem, RawSheet, ReadResult
+from etl.validate import Context, validate
+
+# Sheets others refer to are validated first so their keys can resolve references in the same batch.
+REFERENCED = ("Deal", "Onderdelen", "Partners", "Eindresultaten", "Bijeenkomsten", "Vragen")
+ORDER = {name: i for i, name in enumerate(REFERENCED + tuple(m.sheet for m in SHEETS if m.sheet not in REFERENCED))}
+
+Progress = Callable[[str], None]
+
+
+class UsageError(Exception):
+    """A usage error (missing or unreadable input path): exit code 2."""
+
+
+@dataclass
+class LoadResult:
+    status: str  # "loaded" or "rejected"
+    problems: list[Problem]  # errors only: any error means nothing was loaded
+    warnings: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # data rows taken per sheet (Dutch name)
+    batch_id: int | None = None
+    deliveries: list[dict] = field(default_factory=list)  # {"delivery_id", "sheet", "file", "rows"} as written
+    unchanged: list[str] = field(default_factory=list)  # sheets whose identical delivery was already current
+    deal: str | None = None
+    dry_run: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "status": self.status,
+            "problems": [p.as_json() for p in self.problems],
+            "rows": self.rows,
+            "warnings": [p.as_json() for p in self.warnings],
+            "unchanged": self.unchanged,
+            "deal": self.deal,
+            "batch_id": self.batch_id,
+            "dry_run": self.dry_run,
+        }
+
+
+@dataclass
+class _Item:
+    raw: RawSheet
+    typed: pl.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> ReadResult:
+    try:
+        from etl.read import read_file
+    except ImportError:
+        return _fb_read(path)
+    return read_file(path)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fb_read(path: Path) -> ReadResult:
+    """Stand-in reader for tidy files (header on row 1) until etl/read.py exists."""
+    sha = file_sha256(path)
+    if path.suffix.lower() == ".csv":
+        frames = {path.stem: pl.read_csv(path, infer_schema=False)}
+    else:
+        frames = pl.read_excel(path, sheet_id=0, drop_empty_rows=False, raise_if_empty=False)
+    sheets, problems = [], []
+    for name, df in frames.items():
+        model = sheet_for(name)
+        if model is None:
+            problems.append(Problem(path.name, name, None, None, f"Tabblad {name} is onbekend en is overgeslagen", "warning"))
+            continue
+        lookup = {}
+        for c in columns(model):
+            for n in (c.header, c.name, *c.aliases):
+                lookup.setdefault(fold(n), c.name)
+        rename = {h: lookup[fold(h)] for h in df.columns if fold(h) in lookup}
+        df = df.with_row_index("__row", offset=2).select("__row", *rename).rename(rename)
+        data = [c for c in df.columns if c != "__row"]
+        if data:
+            df = df.filter(pl.any_horizontal(pl.col(data).is_not_null()))
+        sheets.append(RawSheet(path.name, None if path.suffix.lower() == ".csv" else name, model, df, sha, 1))
+    return ReadResult(sheets, problems)
+
+
+# --- database state -----------------------------------------------------------------------------------
+
+
+class _DbState:
+    """The deal's current deliveries in the live database (read-only), for references and idempotency."""
+
+    def __init__(self, db: Path) -> None:
+        self.con = duckdb.connect(str(db), read_only=True) if db.exists() else None
+        self.current: dict[str, tuple[int, str]] = {}  # sheet -> (delivery_id, sha256)
+        self.deal: str | None = None
+
+    def use_deal(self, deal: str) -> None:
+        self.deal = deal
+        self.current = {}
+        if self.con is None:
+            return
+        try:
+            rows = self.con.execute(
+                "SELECT sheet, delivery_id, sha256 FROM meta.deliveries WHERE deal = $deal AND rolled_back_at IS NULL "
+                "ORDER BY delivery_id", {"deal": deal}).fetchall()
+        except duckdb.CatalogException:
+            return
+        for sheet, did, sha in rows:
+            self.current[sheet] = (did, sha)  # ordered by id: the newest wins
+
+    def values(self, sheet: str, field_name: str) -> pl.Series | None:
+        if self.con is None or sheet not in self.current:
+            return None
+        model = by_sheet(sheet)
+        rel = self.con.table(f"raw.{model.table}").filter(
+            duckdb.ColumnExpression("delivery_id") == duckdb.ConstantExpression(self.current[sheet][0]))
+        return rel.select(duckdb.ColumnExpression(field_name)).pl()[field_name]
+
+    def peildatum(self) -> dt.date | None:
+        s = self.values("Deal", "as_of")
+        return s[0] if s is not None and s.len() else None
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
+# --- locking and copy-swap ----------------------------------------------------------------------------
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+@contextmanager
+def db_lock(db: Path) -> Iterator[None]:
+    """Exclusive writer lock: DuckDB allows one writing process, and we swap whole files."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(db), "a+") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _clean_tmp(db: Path) -> None:
+    """Temp copies left by a killed load (we hold the lock, so no live writer owns one)."""
+    for p in db.parent.glob(db.name + ".tmp-*"):
+        p.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_swap(db: Path, work: Callable[[duckdb.DuckDBPyConnection], object]) -> tuple[object, list[str]]:
+    """Run work(con) on a copy of the live DB, rebuild the models, then atomically replace the live file.
+
+    Must be called under db_lock. Returns work's result and model warnings. The live file is never
+    opened for writing, so a crash at any point leaves it as it was.
+    """
+    from etl.schema import create_schema
+    from etl.warehouse import apply_models
+
+    _clean_tmp(db)
+    tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
+    notes: list[str] = []
+    try:
+        if db.exists():
+            shutil.copyfile(db, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            create_schema(con)
+            result = work(con)
+            con.execute("BEGIN")
+            try:
+                apply_models(con)
+                con.execute("COMMIT")
+            except duckdb.Error as e:  # keep the data; the previous models stay as they were
+                con.execute("ROLLBACK")
+                notes.append(f"Het datamodel kon niet worden bijgewerkt ({type(e).__name__}: {str(e).splitlines()[0]})")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _fsync(tmp)
+        os.replace(tmp, db)
+        _fsync(db.parent)
+    except BaseException:
+        for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass
+        raise
+    return result, notes
+
+
+def storage_message(db: Path, exc: BaseException) -> str | None:
+    """A Dutch message for an environment failure while writing, or None when it is not one."""
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC or "no space left" in text:
+        return (f"De schijf is vol: de database {db} kon niet worden bijgewerkt. Er is niets geladen; "
+                "de vorige gegevens zijn ongewijzigd. Maak ruimte vrij en laad opnieuw.")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "permission denied" in text or "read-only" in text:
+        return (f"Geen schrijfrechten in de map {db.parent}: de database kon niet worden bijgewerkt. "
+                "Er is niets geladen; de vorige gegevens zijn ongewijzigd. Kies met --db een map waarin je mag schrijven.")
+    return None
+
+
+# --- the load -----------------------------------------------------------------------------------------
+
+
+def _check_paths(paths: Sequence[Path | str]) -> list[Path]:
+    out = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise UsageError(f"Bestand niet gevonden: {p}")
+        if not p.is_file():
+            raise UsageError(f"Geen bestand: {p}")
+        if not os.access(p, os.R_OK):
+            raise UsageError(f"Bestand niet leesbaar: {p}")
+        out.append(p)
+    return out
+
+
+def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = None, dry_run: bool = False,
+               progress: Progress | None = None) -> LoadResult:
+    """Validate and load the files of one delivery batch: all or nothing. Raises UsageError for bad paths."""
+    say = progress or (lambda stage: None)
+    files = _check_paths(paths)
+    db = Path(db).absolute()
+    items: list[_Item] = []
+    problems: list[Problem] = []
+    for p in files:
+        say(f"lezen: {p.name}")
+        rr = _read(p)
+        items += [_Item(s) for s in rr.sheets]
+        problems += rr.problems
+    items.sort(key=lambda it: ORDER[it.raw.model.sheet])
+    items, dup_problems = _dedupe(items)
+    problems += dup_problems
+    if not items and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(files[0].name, None, None, None,
+                                "Geen bekende tabbladen gevonden: gebruik de tabbladnamen uit het sjabloon (bijv. Begroting)"))
+
+    if dry_run:  # reads the live file read-only; no lock needed as writers only ever swap whole files
+        return _run(items, problems, files, db, deal, dry_run, say)
+    try:
+        with db_lock(db):
+            return _run(items, problems, files, db, deal, dry_run, say)
+    except OSError as e:
+        msg = storage_message(db, e)
+        if msg is None:
+            raise
+        return LoadResult("rejected", [Problem(db.name, None, None, None, msg)], rows=_row_counts(items), dry_run=dry_run)
+
+
+def _dedupe(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:
+    """One delivery per sheet per batch; identical Deal sheets in several files are fine."""
+    seen: dict[str, _Item] = {}
+    out, problems = [], []
+    for it in items:
+        first = seen.get(it.raw.model.sheet)
+        if first is None:
+            seen[it.raw.model.sheet] = it
+            out.append(it)
+            continue
+        if it.raw.model is Deal and it.raw.frame.drop("__row", strict=False).equals(
+                first.raw.frame.drop("__row", strict=False)):
+            continue
+        where = first.raw.file + (f" (tabblad {first.raw.source_sheet})" if first.raw.source_sheet else "")
+        problems.append(Problem(it.raw.file, it.raw.model.sheet, None, None,
+                                f"Tabblad {it.raw.model.sheet} is ook al aangeleverd in {where}; "
+                                "lever elk tabblad maar één keer per keer laden"))
+    return out, problems
+
+
+def _row_counts(items: list[_Item]) -> dict[str, int]:
+    return {it.raw.model.sheet: it.raw.frame.height for it in items}
+
+
+def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Path, deal_arg: str | None,
+         dry_run: bool, say: Progress) -> LoadResult:
+    state = _DbState(db)
+    try:
+        say("controleren")
+        deal, peil = _resolve_deal(items, problems, files, deal_arg, state)
+        ctx = Context(deal=deal, peildatum=peil)
+        batch_sheets = {it.raw.model.sheet for it in items}
+        for it in items:
+            _fill_refs(ctx, it.raw.model, items, batch_sheets, state)
+            if it.typed is None:
+                it.typed, it.problems = validate(it.raw, ctx)
+            problems += it.problems
+        rank = {f.name: i for i, f in enumerate(files)}
+        problems.sort(key=lambda p: (rank.get(p.file, len(rank)), ORDER.get(p.sheet or "", -1)))
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity != "error"]
+        result = LoadResult("rejected" if errors else "loaded", errors, warnings, _row_counts(items), deal=deal,
+                            dry_run=dry_run)
+        if errors or dry_run:
+            return result
+        todo = []
+        for it in items:
+            cur = state.current.get(it.raw.model.sheet)
+            if cur is not None and cur[1] == it.raw.sha256:
+                result.unchanged.append(it.raw.model.sheet)
+            else:
+                todo.append(it)
+    finally:
+        state.close()
+    if not todo:
+        return result
+    say("schrijven")
+    from etl.pseudo import load_key
+
+    key = load_key(db) if any(c.pii for it in todo for c in columns(it.raw.model)) else b""
+    loaded_at = dt.datetime.now().replace(microsecond=0)
+    peildatum = peil or loaded_at.date()
+
+    def work(con: duckdb.DuckDBPyConnection) -> int:
+        return _write(con, todo, warnings, deal, peildatum, loaded_at, key, result)
+
+    try:
+        result.batch_id, notes = copy_swap(db, work)
+    except (OSError, duckdb.Error) as e:
+        msg = storage_message(db, e)
+        if msg is None:
+            raise
+        return LoadResult("rejected", [Problem(db.name, None, None, None, msg)], warnings, result.rows, deal=deal)
+    result.warnings += [Problem(db.name, None, None, None, n, "warning") for n in notes]
+    return result
+
+
+def _resolve_deal(items: list[_Item], problems: list[Problem], files: list[Path], deal_arg: str | None,
+                  state: _DbState) -> tuple[str | None, dt.date | None]:
+    deal_item = next((it for it in items if it.raw.model is Deal), None)
+    batch_deal = peil = None
+    if deal_item is not None:
+        deal_item.typed, deal_item.problems = validate(deal_item.raw, Context())
+        if deal_item.typed.height == 1:
+            batch_deal = deal_item.typed["code"][0]
+            peil = deal_item.typed["as_of"][0]
+    if batch_deal is not None:
+        if deal_arg is not None and deal_arg != batch_deal:
+            row = deal_item.typed["source_row"][0]
+            problems.append(Problem(deal_item.raw.file, "Deal", row, "Code",
+                                    f"Het tabblad Deal noemt deal '{batch_deal}', maar --deal is '{deal_arg}'; "
+                                    "laat --deal weg of corrigeer de Code"))
+        state.use_deal(batch_deal)
+        return batch_deal, peil or state.peildatum()
+    if deal_item is not None:  # a Deal sheet with problems of its own: those are reported already
+        return None, None
+    if deal_arg is None:
+        problems.append(Problem(files[0].name, None, None, None,
+                                "Geen tabblad Deal en geen --deal opgegeven: lever een tabblad Deal mee "
+                                "(Code, Naam, Peildatum) of geef de deal op met --deal CODE"))
+        return None, None
+    state.use_deal(deal_arg)
+    if "Deal" not in state.current:
+        problems.append(Problem(files[0].name, None, None, None,
+                                f"Deal '{deal_arg}' staat nog niet in de database: lever de eerste keer een "
+                                "tabblad Deal mee (Code, Naam, Peildatum)"))
+        return None, None
+    return deal_arg, state.peildatum()
+
+
+def _fill_refs(ctx: Context, model: type[Sheet], items: list[_Item], batch_sheets: set[str], state: _DbState) -> None:
+    for c in columns(model):
+        if not c.ref or c.ref in ctx.refs:
+            continue
+        sheet, field_name = c.ref.split(".")
+        if sheet in batch_sheets:
+            ref_item = next(it for it in items if it.raw.model.sheet == sheet)
+            if ref_item.typed is not None:
+                ctx.refs[c.ref] = ref_item.typed[field_name]
+        elif state.deal is not None:
+            values = state.values(sheet, field_name)
+            if values is not None:
+                ctx.refs[c.ref] = values
+
+
+def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: bytes) -> pl.DataFrame:
+    """The raw table's rows in its column order (schema.raw_table_ddl), personal fields hashed."""
+    from etl.pseudo import pseudonymise
+
+    cols = columns(model)
+    frame = typed.with_columns(
+        [pseudonymise(typed[c.name], key) for c in cols if c.pii]
+        + [pl.lit(delivery_id, dtype=pl.Int32).alias("delivery_id"), pl.col("source_row").cast(pl.Int32)])
+    derived = list(DERIVED.get(model.table, {}))
+    for d in derived:
+        if d not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(d))
+    return frame.select("delivery_id", "source_row", *[c.name for c in cols], *derived)
+
+
+def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Problem], deal: str,
+           peildatum: dt.date, loaded_at: dt.datetime, key: bytes, result: LoadResult) -> int:
+    con.execute("BEGIN")
+    batch_id = con.execute("SELECT nextval('meta.batch_seq')").fetchone()[0]
+    for it in todo:
+        model = it.raw.model
+        did = con.execute("SELECT nextval('meta.delivery_seq')").fetchone()[0]
+        con.execute(
+            "INSERT INTO meta.deliveries (delivery_id, batch_id, deal, sheet, table_name, file, source_sheet, sha256, "
+            "loaded_at, peildatum, rows) VALUES ($id, $batch, $deal, $sheet, $table, $file, $src, $sha, $at, $peil, $rows)",
+            {"id": did, "batch": batch_id, "deal": deal, "sheet": model.sheet, "table": model.table,
+             "file": Path(it.raw.file).name, "src": it.raw.source_sheet, "sha": it.raw.sha256, "at": loaded_at,
+             "peil": peildatum, "rows": it.typed.height})
+        if it.typed.height:
+            con.from_arrow(table_frame(model, it.typed, did, key).to_arrow()).insert_into(f"raw.{model.table}")
+        mine = [w for w in warnings if w.sheet == model.sheet and w.file == it.raw.file]
+        if mine:
+            wf = pl.DataFrame({"delivery_id": [did] * len(mine), "sheet": [w.sheet for w in mine],
+                               "row": [w.row for w in mine], "column": [w.column for w in mine],
+                               "message": [w.message for w in mine]},
+                              schema={"delivery_id": pl.Int32, "sheet": pl.String, "row": pl.Int32,
+                                      "column": pl.String, "message": pl.String})
+            con.from_arrow(wf.to_arrow()).insert_into("meta.warnings")
+        result.deliveries.append({"delivery_id": did, "sheet": model.sheet, "file": it.raw.file,
+                                  "rows": it.typed.height})
+    con.execute("COMMIT")
+    return batch_id
+
+
+# --- rollback -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class RollbackResult:
+    delivery_id: int
+    deal: str
+    sheet: str
+    current: int | None  # the delivery of that sheet that is current now (None: no data left for it)
+
+
+def rollback(db: Path | str, delivery_id: int) -> RollbackResult:
+    """Withdraw a delivery (sets rolled_back_at): the previous delivery of that sheet becomes current again."""
+    db = Path(db).absolute()
+    if not db.exists():
+        raise ValueError(f"Database {db} bestaat niet")
+
+    def work(con: duckdb.DuckDBPyConnection) -> RollbackResult:
+        row = con.execute("SELECT deal, sheet, rolled_back_at FROM meta.deliveries WHERE delivery_id = $id",
+                          {"id": delivery_id}).fetchone()
+        if row is None:
+            raise ValueError(f"Levering {delivery_id} bestaat niet")
+        if row[2] is not None:
+            raise ValueError(f"Levering {delivery_id} is al teruggedraaid")
+        con.execute("UPDATE meta.deliveries SET rolled_back_at = $at WHERE delivery_id = $id",
+                    {"at": dt.datetime.now().replace(microsecond=0), "id": delivery_id})
+        cur = con.execute("SELECT max(delivery_id) FROM meta.deliveries WHERE deal = $deal AND sheet = $sheet "
+                          "AND rolled_back_at IS NULL", {"deal": row[0], "sheet": row[1]}).fetchone()[0]
+        return RollbackResult(delivery_id, row[0], row[1], cur)
+
+    with db_lock(db):
+        result, _ = copy_swap(db, work)
+    return result
+
+
+# --- CLI ----------------------------------------------------------------------------------------------
+
+
+class _StderrProgress:
+    """Shows the current stage on stderr once a load has taken more than a second."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.stage = "starten"
+        self.shown = ""
+        self.tty = sys.stderr.isatty()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._tick, daemon=True)
+        self.thread.start()
+
+    def __call__(self, stage: str) -> None:
+        self.stage = stage
+
+    def _tick(self) -> None:
+        while not self.done.wait(0.25):
+            elapsed = time.monotonic() - self.start
+            if elapsed < 1.0 or (not self.tty and self.stage == self.shown):
+                continue
+            line = f"bezig ({elapsed:.0f} s): {self.stage}"
+            sys.stderr.write(f"\r{line:<70}" if self.tty else line + "\n")
+            sys.stderr.flush()
+            self.shown = self.stage
+
+    def close(self) -> None:
+        self.done.set()
+        self.thread.join()
+        if self.tty and self.shown:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
+def _rows_text(rows: dict[str, int]) -> str:
+    return ", ".join(f"{n} {'rij' if n == 1 else 'rijen'} {s}" for s, n in rows.items())
+
+
+def format_text(result: LoadResult) -> str:
+    lines: list[str] = []
+    if result.status == "loaded":
+        written = {d["sheet"]: d["rows"] for d in result.deliveries}
+        if result.dry_run:
+            lines.append(f"in orde (proefrun, niets geladen): {_rows_text(result.rows) or 'geen rijen'}")
+        elif written:
+            lines.append(f"geladen: {_rows_text(written)}")
+        if result.unchanged:
+            lines.append(f"al geladen, niets gewijzigd: {', '.join(result.unchanged)}")
+    else:
+        n = len(result.problems)
+        lines.append(f"afgekeurd, niets geladen: {n} {'probleem' if n == 1 else 'problemen'}")
+        lines += _grouped(result.problems)
+    if result.warnings:
+        lines.append("waarschuwingen (de levering is wel " + ("gecontroleerd" if result.status != "loaded" or
+                                                               result.dry_run else "geladen") + "):")
+        lines += _grouped(result.warnings)
+    return "\n".join(lines)
+
+
+def _grouped(problems: list[Problem]) -> list[str]:
+    lines: list[str] = []
+    last: tuple = (object(), object())
+    for p in problems:
+        if p.file != last[0]:
+            lines.append(f"{p.file}")
+            last = (p.file, object())
+        if p.sheet != last[1]:
+            lines.append(f"  {p.sheet or '(hele bestand)'}")
+            last = (p.file, p.sheet)
+        where = ", ".join(x for x in (f"rij {p.row}" if p.row is not None else "", p.column or "") if x)
+        lines.append(f"    {where + ': ' if where else ''}{p.message}")
+    return lines
+
+
+def cli_load(args) -> int:
+    """`stuurhut load`: exit 0 loaded, 1 problems (nothing loaded), 2 usage error."""
+    progress = _StderrProgress()
+    try:
+        result = load_files(args.files, args.db, deal=args.deal, dry_run=args.dry_run, progress=progress)
+    except UsageError as e:
+        print(f"stuurhut: {e}", file=sys.stderr)
+        return 2
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+    else:
+        print(format_text(result))
+    return 0 if result.status == "loaded" else 1

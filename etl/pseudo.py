@@ -1,0 +1,66 @@
+"""Pseudonymisation of personal fields: a keyed hash (HMAC-SHA256) so the same person matches across files."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import polars as pl
+
+KEY_NAME = ".stuurhut.key"
+HEX_CHARS = 16
+
+
+def key_path(db: Path) -> Path:
+    """$STUURHUT_KEY_FILE, else `.stuurhut.key` next to the database (git-ignored in data/)."""
+    env = os.environ.get("STUURHUT_KEY_FILE")
+    return Path(env) if env else Path(db).resolve().parent / KEY_NAME
+
+
+def load_key(db: Path) -> bytes:
+    """The pseudonymisation key, created with mode 0600 on first use."""
+    path = key_path(db)
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two first loads racing must end up with one key, not two different ones.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> bytes:
+    text = path.read_text(encoding="ascii").strip()
+    if len(text) < 32:
+        raise ValueError(f"Sleutelbestand {path} is te kort of leeg; verwijder het niet, maar herstel het uit een back-up.")
+    return bytes.fromhex(text) if all(c in "0123456789abcdefABCDEF" for c in text) else text.encode()
+
+
+def normalise_identity(value: str) -> str:
+    """Same person, same pseudonym: ignore surrounding spaces, case and inner whitespace runs."""
+    return " ".join(value.split()).casefold()
+
+
+def digest(value: str, key: bytes) -> str:
+    return hmac.new(key, normalise_identity(value).encode("utf-8"), hashlib.sha256).hexdigest()[:HEX_CHARS]
+
+
+def pseudonymise(series: pl.Series, key: bytes) -> pl.Series:
+    """Replace every value by its keyed hash; each distinct value is hashed once, then mapped back."""
+    cleaned = series.cast(pl.String).str.strip_chars()
+    # An empty cell is no person: keep it empty rather than hashing "".
+    cleaned = pl.select(pl.when(cleaned.str.len_chars() > 0).then(cleaned)).to_series()
+    uniques = cleaned.drop_nulls().unique()
+    mapping = {v: digest(v, key) for v in uniques.to_list()}
+    return cleaned.replace_strict(mapping, default=None, return_dtype=pl.String).alias(series.name)

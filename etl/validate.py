@@ -1,0 +1,314 @@
+"""Vectorised validation of a read sheet against its contract model: typed frame plus Dutch problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from etl.contract import Column, Sheet, by_sheet, columns
+from etl.problems import Problem, RawSheet
+
+MAX_MESSAGES = 50  # per column and check; the rest is summarised in one line
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "text": pl.String(), "code": pl.String(), "enum": pl.String(), "month": pl.String(),
+    "year": pl.Int32(), "count": pl.Int32(), "score": pl.Int32(),
+    "money": pl.Decimal(18, 2), "number": pl.Float64(), "percent": pl.Float64(),
+    "date": pl.Date(), "date_or_quarter": pl.Date(), "bool": pl.Boolean(),
+}
+
+# "'twaalf' is geen bedrag" and "vul een bedrag in", per kind.
+NOUN = {
+    "text": "tekst", "code": "code", "year": "jaartal", "count": "aantal", "money": "bedrag", "number": "getal",
+    "percent": "percentage", "date": "datum", "date_or_quarter": "datum of kwartaal", "month": "meting",
+    "score": "score", "bool": "ja/nee-waarde", "enum": "waarde",
+}
+FILL = {
+    "text": "een tekst", "code": "een code", "year": "een jaartal", "count": "een aantal", "money": "een bedrag",
+    "number": "een getal", "percent": "een percentage", "date": "een datum", "date_or_quarter": "een datum of kwartaal",
+    "month": "een meting zoals 2021-11", "score": "een score van 1 tot en met 5", "bool": "ja of nee",
+}
+FALLBACK_EXPECTED = {
+    "year": "een jaartal zoals 2022", "count": "een heel getal zoals 12", "money": "een bedrag zoals 1.234,56",
+    "number": "een getal zoals 12,5", "percent": "een percentage zoals 40%", "date": "een datum zoals 17-12-2021",
+    "date_or_quarter": "een datum zoals 17-12-2021 of een kwartaal zoals 2022-Q2",
+    "month": "een meting zoals 2021-11", "score": "een score van 1 tot en met 5", "bool": "ja of nee",
+}
+COUNT_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf"}
+
+
+@dataclass
+class Context:
+    """What validation needs beyond the sheet itself.
+
+    refs maps a reference ("Onderdelen.code") to the known values: those of the same batch when the
+    batch delivers that sheet (it replaces the current one), else the deal's current data in the
+    database; a reference missing from refs cannot be checked and gives one warning.
+    """
+
+    deal: str | None = None
+    peildatum: dt.date | None = None
+    refs: dict[str, pl.Series] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def _normaliser() -> tuple[Callable, Callable, Callable]:
+    """The shared normaliser (etl/normalise.py); a minimal private one until it exists."""
+    try:
+        from etl.normalise import expected, likert_score, normalise
+    except ImportError:
+        return _fb_normalise, _fb_expected, _fb_likert
+    return normalise, expected, likert_score
+
+
+# --- minimal stand-in normaliser (tidy workbooks only) -------------------------------------------------
+
+
+def _fb_expected(kind: str, allowed: tuple[str, ...] = ()) -> str:
+    if kind == "enum":
+        return "een van: " + ", ".join(allowed)
+    return FALLBACK_EXPECTED.get(kind, "een waarde")
+
+
+def _fb_text(s: pl.Series) -> pl.Series:
+    if s.dtype.is_float():
+        s = pl.select(pl.when(s == s.round(0)).then(s.cast(pl.Int64, strict=False).cast(pl.String))
+                      .otherwise(s.cast(pl.String))).to_series()
+    t = s.cast(pl.String).str.strip_chars()
+    return pl.select(pl.when(t.str.len_chars() > 0).then(t)).to_series()
+
+
+def _fb_normalise(series: pl.Series, kind: str, allowed: tuple[str, ...] = ()) -> tuple[pl.Series, pl.Series]:
+    text = _fb_text(series)
+    if kind in ("text", "code"):
+        out = text
+    elif kind == "enum":
+        low = text.str.to_lowercase()
+        out = pl.select(pl.when(low.is_in(list(allowed))).then(low)).to_series()
+    elif kind in ("year", "count", "score"):
+        out = text.cast(pl.Float64, strict=False)
+        out = pl.select(pl.when(out == out.round(0)).then(out)).to_series().cast(pl.Int32, strict=False)
+    elif kind == "money":
+        out = text.str.replace_all(r"[€\s]", "").cast(pl.Decimal(18, 2), strict=False)
+    elif kind in ("number", "percent"):
+        out = text.str.replace_all(r"[%\s]", "").cast(pl.Float64, strict=False)
+        if kind == "percent":
+            out = pl.select(pl.when(out > 1).then(out / 100).otherwise(out)).to_series()
+    elif kind in ("date", "date_or_quarter"):
+        if series.dtype in (pl.Date, pl.Datetime):
+            out = series.cast(pl.Date)
+        else:
+            out = text.str.to_date("%Y-%m-%d", strict=False)
+    elif kind == "month":
+        if series.dtype in (pl.Date, pl.Datetime):
+            out = series.dt.strftime("%Y-%m")
+        else:
+            out = pl.select(pl.when(text.str.contains(r"^\d{4}-\d{2}$")).then(text)).to_series()
+    elif kind == "bool":
+        low = text.str.to_lowercase()
+        out = low.replace_strict({"ja": True, "yes": True, "true": True, "1": True,
+                                  "nee": False, "no": False, "false": False, "0": False},
+                                 default=None, return_dtype=pl.Boolean)
+    else:
+        raise ValueError(kind)
+    out = out.alias(series.name)
+    return out, (text.is_not_null() & out.is_null()).alias(series.name)
+
+
+def _fb_likert(series: pl.Series) -> pl.Series:
+    labels = {"helemaal oneens": 1.0, "oneens": 2.0, "neutraal": 3.0, "eens": 4.0, "helemaal eens": 5.0,
+              "ja": 1.0, "nee": 0.0}
+    low = _fb_text(series).str.to_lowercase()
+    num = low.str.replace(",", ".").cast(pl.Float64, strict=False)
+    return num.fill_null(low.replace_strict(labels, default=None, return_dtype=pl.Float64)).alias("score")
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def show(value: object) -> str:
+    """A cell value as the user typed it (12.0 from Excel shows as 12)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y") if value.time() == dt.time() else value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def rows_text(rows: list[int]) -> str:
+    """'5 en 9', '5, 9 en 12'."""
+    parts = [str(r) for r in rows]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
+class _Collector:
+    """Builds capped problem lists from already-filtered failing rows."""
+
+    def __init__(self, raw: RawSheet) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def add(self, row: int | None, column: str | None, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.raw.file, self.raw.model.sheet, row, column, message, severity))
+
+    def rows(self, failing: pl.DataFrame, column: str, message: Callable[[dict], str], severity: str = "error") -> None:
+        """failing: the rows that fail one check (with "__row"); at most MAX_MESSAGES messages, then a summary."""
+        for rec in failing.head(MAX_MESSAGES).iter_rows(named=True):
+            self.add(rec["__row"], column, message(rec), severity)
+        rest = failing.height - MAX_MESSAGES
+        if rest > 0:
+            self.add(None, column, f"... en nog {rest} {'rij' if rest == 1 else 'rijen'} met hetzelfde probleem", severity)
+
+
+# --- validation ----------------------------------------------------------------------------------------
+
+
+def validate(raw: RawSheet, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
+    """Check one sheet against its contract; returns the typed frame (source_row + fields) and the problems."""
+    normalise, expected, likert_score = _normaliser()
+    model = raw.model
+    frame = raw.frame
+    if "__row" not in frame.columns:  # a reader that gives no row numbers: header on row 1
+        frame = frame.with_row_index("__row", offset=2)
+    frame = frame.with_columns(pl.col("__row").cast(pl.Int64))
+    n = frame.height
+    out = _Collector(raw)
+    typed: dict[str, pl.Series] = {"source_row": frame["__row"].cast(pl.Int32).alias("source_row")}
+    cols = columns(model)
+
+    for c in cols:
+        if c.name in frame.columns:
+            source = frame[c.name]
+        elif c.name in raw.extra:
+            source = pl.Series(c.name, [raw.extra[c.name]] * n)
+        else:
+            if c.required and n:
+                out.add(None, c.header, f"Kolom {c.header} ontbreekt op dit tabblad: voeg een kolom {c.header} toe")
+            typed[c.name] = pl.Series(c.name, [None] * n, dtype=POLARS_TYPES[c.kind])
+            continue
+        values, invalid = normalise(source, c.kind, c.allowed)
+        values = values.alias(c.name).cast(POLARS_TYPES[c.kind])
+        invalid = invalid.fill_null(False)
+        check = pl.DataFrame({"__row": frame["__row"], "orig": source, "v": values, "bad": invalid})
+
+        if c.required:
+            missing = check.filter(pl.col("v").is_null() & ~pl.col("bad"))
+            what = ("een van: " + ", ".join(c.allowed)) if c.kind == "enum" else FILL.get(c.kind, "een waarde")
+            out.rows(missing, c.header, lambda r, c=c, what=what: f"Kolom {c.header} is verplicht: vul {what} in")
+
+        unreadable = check.filter(pl.col("bad"))
+        if c.kind == "enum":
+            choice = ", ".join(c.allowed)
+            out.rows(unreadable, c.header,
+                     lambda r, c=c, choice=choice: f"'{show(r['orig'])}' is geen geldige {c.header}; kies uit: {choice}")
+        else:
+            exp = expected(c.kind, c.allowed)
+            out.rows(unreadable, c.header,
+                     lambda r, c=c, exp=exp: f"'{show(r['orig'])}' is geen {NOUN[c.kind]}; verwacht {exp}")
+
+        _check_range(c, check, out)
+        typed[c.name] = values
+
+    result = pl.DataFrame(list(typed.values()))
+    result = _check_refs(model, cols, result, frame, ctx, out)
+    _check_key(model, cols, result, out)
+    _check_sheet_rules(model, result, ctx, out)
+    if model.table == "survey":
+        result = result.with_columns(likert_score(result["answer"]).cast(pl.Float64).alias("score"))
+    return result, out.problems
+
+
+def _check_range(c: Column, check: pl.DataFrame, out: _Collector) -> None:
+    v = pl.col("v")
+    rules = {
+        "year": (~v.is_between(2000, 2100), "ligt niet tussen 2000 en 2100; vul een jaartal zoals 2022 in"),
+        "money": (v < 0, "is negatief; vul een bedrag van 0 of meer in"),
+        "count": (v < 0, "is negatief; vul een aantal van 0 of meer in"),
+        "percent": (~v.is_between(0.0, 1.0), "ligt niet tussen 0% en 100%; vul een percentage zoals 40% in"),
+        "score": (~v.is_between(1, 5), "ligt niet tussen 1 en 5; vul een score van 1 tot en met 5 in"),
+    }
+    if c.kind not in rules:
+        return
+    cond, text = rules[c.kind]
+    failing = check.filter(v.is_not_null() & cond)
+    out.rows(failing, c.header, lambda r: f"{c.header} {show(r['orig'])} {text}")
+
+
+def _check_refs(model: type[Sheet], cols: tuple[Column, ...], result: pl.DataFrame, frame: pl.DataFrame,
+                ctx: Context, out: _Collector) -> pl.DataFrame:
+    """Unknown references are errors; a case-only difference is accepted and spelled as the referenced sheet does."""
+    for c in cols:
+        if not c.ref:
+            continue
+        ref_sheet, ref_field = c.ref.split(".")
+        known = ctx.refs.get(c.ref)
+        values = result[c.name]
+        if values.null_count() == values.len():
+            continue
+        ref_header = next(x.header for x in columns(by_sheet(ref_sheet)) if x.name == ref_field)
+        if known is None:
+            out.add(None, c.header, f"{c.header} kon niet worden gecontroleerd: het tabblad {ref_sheet} is nog niet "
+                                    f"aangeleverd voor deze deal", "warning")
+            continue
+        canon = (pl.DataFrame({"__canon": known.cast(pl.String)}).drop_nulls()
+                 .with_columns(__k=pl.col("__canon").str.to_lowercase()).unique("__k", keep="first", maintain_order=True))
+        joined = (pl.DataFrame({"__row": result["source_row"], "v": values})
+                  .with_columns(__k=pl.col("v").str.to_lowercase())
+                  .join(canon, on="__k", how="left", maintain_order="left"))
+        failing = joined.filter(pl.col("v").is_not_null() & pl.col("__canon").is_null())
+        out.rows(failing, c.header,
+                 lambda r, c=c, s=ref_sheet, h=ref_header: (
+                     f"{c.header} '{r['v']}' staat niet op het tabblad {s} (kolom {h}); "
+                     f"gebruik een bestaande {h} of voeg de rij daar toe"))
+        result = result.with_columns(joined["__canon"].fill_null(joined["v"]).alias(c.name))
+    return result
+
+
+def _check_key(model: type[Sheet], cols: tuple[Column, ...], result: pl.DataFrame, out: _Collector) -> None:
+    if not model.key or result.is_empty():
+        return
+    by_name = {c.name: c for c in cols}
+    keys = list(model.key)
+    required = [k for k in keys if by_name[k].required]
+    frame = result.select("source_row", *keys)
+    if required:  # rows with an empty required key part are already reported as missing
+        frame = frame.filter(pl.all_horizontal(pl.col(required).is_not_null()))
+    dup = frame.filter(pl.struct(keys).is_duplicated())
+    if dup.is_empty():
+        return
+    groups = dup.group_by(keys, maintain_order=True).agg(pl.col("source_row").sort().alias("rows"))
+    column = by_name[keys[0]].header
+
+    def message(rec: dict) -> str:
+        rows = rec["rows"]
+        times = COUNT_WORDS.get(len(rows), str(len(rows)))
+        if len(keys) == 1:
+            what = f"{column} {show(rec[keys[0]])}"
+        else:
+            parts = [f"{by_name[k].header} {show(rec[k]) if rec[k] is not None else '(leeg)'}" for k in keys]
+            what = "De combinatie " + ", ".join(parts)
+        return f"{what} komt {times} keer voor (rij {rows_text(rows)}); elke {column} mag maar één keer voorkomen" \
+            if len(keys) == 1 else f"{what} komt {times} keer voor (rij {rows_text(rows)}); maak de rijen uniek of voeg ze samen"
+
+    failing = groups.with_columns(__row=pl.col("rows").list.get(1))
+    out.rows(failing, column, message)
+
+
+def _check_sheet_rules(model: type[Sheet], result: pl.DataFrame, ctx: Context, out: _Collector) -> None:
+    if model.table == "deal":
+        if result.height == 0:
+            out.add(None, None, "Tabblad Deal is leeg: vul één rij in met Code en Naam van de deal")
+        elif result.height > 1:
+            rows = result["source_row"].to_list()
+            out.add(rows[1], None, f"Tabblad Deal heeft {result.height} rijen (rij {rows_text(rows[:MAX_MESSAGES])}); "
+                                   "laat er één over: één deal per levering")
+    if model.table == "milestones":
+        peil = ctx.peildatum or ctx.today
+        late = result.filter(pl.col("done") > pl.lit(peil)).select(__row="source_row", done="done")
+        out.rows(late, "Gereed",
+                 lambda r: f"Gereed {show(r['done'])} ligt na de Peildatum {show(peil)}; klopt de datum?", "warning")
