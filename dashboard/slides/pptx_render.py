@@ -1,0 +1,417 @@
+"""Deck -> editable 16:9 PowerPoint: our own template drawn in code, native charts and tables, notes on every slide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+)
+from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.slides import layout as L
+from dashboard.slides.model import (
+    PPTX_NUMBER_FORMAT,
+    STATUS_COLOUR,
+    ChartSpec,
+    Deck,
+    Kpi,
+    Slide,
+    TableSpec,
+    chart_alt_text,
+    format_value,
+    neutralise,
+    notes_text,
+    status_label,
+    waterfall_segments,
+)
+
+CHART_TYPE = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+    "waterfall": XL_CHART_TYPE.COLUMN_STACKED,
+}
+ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}
+LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
+DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def _rgb(hex_: str) -> RGBColor:
+    return RGBColor.from_string(hex_)
+
+
+def _box(b: L.Box) -> tuple[Emu, Emu, Emu, Emu]:
+    return Inches(b.x), Inches(b.y), Inches(b.w), Inches(b.h)
+
+
+def _style_run(run, size: float, colour: str, bold: bool = False) -> None:
+    f = run.font
+    f.size = Pt(size)
+    f.bold = bold
+    f.color.rgb = _rgb(colour)
+    f.language_id = MSO_LANGUAGE_ID.DUTCH
+
+
+def _add_paragraph(tf, text: str, size: float, colour: str, bold: bool = False,
+                   align: PP_ALIGN = PP_ALIGN.LEFT, first: bool = False, space_before: float = 0):
+    p = tf.paragraphs[0] if first else tf.add_paragraph()
+    p.alignment = align
+    if space_before:
+        p.space_before = Pt(space_before)
+    run = p.add_run()
+    run.text = text
+    _style_run(run, size, colour, bold)
+    return p
+
+
+def _textbox(slide, box: L.Box, text: str, size: float, colour: str, bold: bool = False,
+             align: PP_ALIGN = PP_ALIGN.LEFT, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP):
+    shape = slide.shapes.add_textbox(*_box(box))
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = anchor
+    tf.margin_left = tf.margin_right = Inches(0.02)
+    for i, line in enumerate(text.split("\n")):
+        _add_paragraph(tf, line, size, colour, bold, align, first=i == 0)
+    return shape
+
+
+def _mark_decorative(shape) -> None:
+    """PowerPoint's 'mark as decorative': screen readers skip pure ornaments such as rules and strips."""
+    c_nv_pr = shape._element.find(".//" + qn("p:cNvPr"))
+    ext_lst = etree.SubElement(c_nv_pr, qn("a:extLst"))
+    ext = etree.SubElement(ext_lst, qn("a:ext"), uri=DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}, val="1")
+
+
+def _rect(slide, box: L.Box, fill: str, shape_type=MSO_SHAPE.RECTANGLE, line: str | None = None):
+    shape = slide.shapes.add_shape(shape_type, *_box(box))
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = _rgb(fill)
+    if line:
+        shape.line.color.rgb = _rgb(line)
+        shape.line.width = Pt(0.75)
+    else:
+        shape.line.fill.background()
+    shape.shadow.inherit = False
+    return shape
+
+
+def _set_alt_text(graphic_frame, text: str) -> None:
+    graphic_frame._element.nvGraphicFramePr.cNvPr.set("descr", text)
+
+
+def _widen_template(prs) -> None:
+    """The built-in template is 4:3; stretch its master and layout placeholders to 16:9 so slides a
+    user adds later in PowerPoint still fit."""
+    ratio = L.PAGE_W / 10.0
+    prs.slide_width, prs.slide_height = Inches(L.PAGE_W), Inches(L.PAGE_H)
+    for owner in [prs.slide_master, *prs.slide_layouts]:
+        for ph in owner.placeholders:
+            if ph.left is not None and ph.width is not None:
+                ph.left, ph.width = int(ph.left * ratio), int(ph.width * ratio)
+
+
+def _set_title(slide, box: L.Box, text: str, size: float, colour: str) -> None:
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = _box(box)
+    tf = title.text_frame
+    tf.clear()
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = MSO_ANCHOR.BOTTOM
+    tf.margin_left = tf.margin_right = Inches(0.02)
+    p = tf.paragraphs[0]
+    p.alignment = PP_ALIGN.LEFT
+    run = p.add_run()
+    run.text = text
+    _style_run(run, size, colour, bold=True)
+
+
+def _title_size(text: str) -> float:
+    return 28 if len(text) <= 60 else 24 if len(text) <= 85 else 20
+
+
+def _footer(slide, deck: Deck, number: int) -> None:
+    rule = _rect(slide, L.Box(L.MARGIN, L.FOOTER_RULE_Y, L.PAGE_W - 2 * L.MARGIN, 0.01), L.RULE)
+    _mark_decorative(rule)
+    third = L.FOOTER.w / 3
+    y, h = L.FOOTER.y, L.FOOTER.h
+    _textbox(slide, L.Box(L.FOOTER.x, y, third, h), f"{deck.deal_code} · {deck.deal_name}", 10, L.GREY)
+    _textbox(slide, L.Box(L.FOOTER.x + third, y, third, h), f"Peildatum {deck.peildatum_text}", 10, L.GREY,
+             align=PP_ALIGN.CENTER)
+    box = _textbox(slide, L.Box(L.FOOTER.x + 2 * third, y, third, h), "", 10, L.GREY, align=PP_ALIGN.RIGHT)
+    _slide_number_field(box.text_frame.paragraphs[0], number)
+
+
+def _slide_number_field(paragraph, number: int) -> None:
+    """A real slide-number field, so the number stays right when slides are moved."""
+    p = paragraph._p
+    for r in p.findall(qn("a:r")):
+        p.remove(r)
+    fld = etree.SubElement(p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+    r_pr = etree.SubElement(fld, qn("a:rPr"), lang="nl-NL", sz="1000")
+    fill = etree.SubElement(r_pr, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr"), val=L.GREY)
+    etree.SubElement(fld, qn("a:t")).text = str(number)
+    end = p.find(qn("a:endParaRPr"))
+    if end is not None:  # endParaRPr must stay last
+        p.remove(end)
+        p.append(end)
+
+
+def _cover(prs, deck: Deck, slide_spec: Slide):
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
+    slide.background.fill.solid()
+    slide.background.fill.fore_color.rgb = _rgb(L.NAVY)
+    _set_title(slide, L.COVER_TITLE, slide_spec.title or deck.deal_name, 40, L.WHITE)
+    sub = slide.placeholders[1]
+    sub.left, sub.top, sub.width, sub.height = _box(L.COVER_SUBTITLE)
+    tf = sub.text_frame
+    tf.clear()
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    tf.margin_left = Inches(0.02)
+    _add_paragraph(tf, "Directeurenoverleg", 24, L.WHITE, bold=True, first=True)
+    _add_paragraph(tf, f"Peildatum {deck.peildatum_text}", 20, "DCE3EC", space_before=4)
+    if slide_spec.subtitle:
+        _add_paragraph(tf, slide_spec.subtitle, 16, "DCE3EC", space_before=10)
+    accent = _rect(slide, L.COVER_ACCENT, L.ACCENT)
+    _mark_decorative(accent)
+    _textbox(slide, L.COVER_FOOTER, f"{deck.deal_code} · gemaakt met Stuurhut", 11, "B8C4D3")
+    return slide
+
+
+def _kpi_card(slide, box: L.Box, kpi: Kpi) -> None:
+    card = _rect(slide, box, L.LIGHT, MSO_SHAPE.ROUNDED_RECTANGLE, line=L.RULE)
+    card.adjustments[0] = 0.06
+    tf = card.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    tf.margin_left, tf.margin_right = Inches(0.22), Inches(0.12)
+    tf.margin_top, tf.margin_bottom = Inches(0.1), Inches(0.06)
+    compact = box.h < 1.6
+    colour = STATUS_COLOUR[kpi.status]
+    _add_paragraph(tf, kpi.label, 11, L.GREY, first=True)
+    _add_paragraph(tf, kpi.value_text, 24 if compact else 28, L.INK, bold=True, space_before=2)
+    _add_paragraph(tf, status_label(kpi.status), 12, colour, bold=True, space_before=2)
+    details = [f"Doel: {kpi.target_text}" if kpi.target_text else "", kpi.change_text]
+    for line in filter(None, details):
+        _add_paragraph(tf, line, 10, L.GREY, space_before=1)
+    strip = _rect(slide, L.Box(box.x + 0.02, box.y + 0.12, 0.07, box.h - 0.24), colour)
+    _mark_decorative(strip)
+
+
+def _chart(slide, box: L.Box, spec: ChartSpec) -> None:
+    fmt = PPTX_NUMBER_FORMAT[spec.number_format]
+    data = CategoryChartData(number_format=fmt)
+    data.categories = spec.categories
+    if spec.kind == "waterfall":
+        name, values = spec.series[0]
+        base, bar = waterfall_segments(values, spec.totals)
+        data.add_series("Basis (onzichtbaar)", base)
+        data.add_series(name, bar)
+    else:
+        for name, values in spec.series:
+            data.add_series(name, values)
+    frame = slide.shapes.add_chart(CHART_TYPE[spec.kind], *_box(box), data)
+    _set_alt_text(frame, chart_alt_text(spec))
+    chart = frame.chart
+    chart.font.size = Pt(11)
+    chart.font.color.rgb = _rgb(L.INK)
+    chart.has_title = False
+    visible = 1 if spec.kind == "waterfall" else len(spec.series)
+    chart.has_legend = visible > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+    plot = chart.plots[0]
+    if spec.kind != "line":
+        plot.gap_width = 60 if spec.kind == "waterfall" else 80
+    if spec.kind == "stacked_bar" or spec.kind == "waterfall":
+        plot.overlap = 100
+
+    value_axis = chart.value_axis
+    value_axis.tick_labels.number_format = fmt
+    value_axis.tick_labels.number_format_is_linked = False
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = _rgb("E3E7ED")
+    value_axis.format.line.fill.background()
+    if spec.number_format == "ratio" and spec.kind != "waterfall":
+        value_axis.minimum_scale = 0
+        value_axis.maximum_scale = max(1.0, *(v or 0 for _, vs in spec.series for v in vs))
+    category_axis = chart.category_axis
+    category_axis.format.line.color.rgb = _rgb(L.RULE)
+    category_axis.has_major_gridlines = False
+    if spec.kind in ("bar", "stacked_bar"):
+        # first category on top, as people read; the value axis then stays at the bottom
+        category_axis.reverse_order = True
+        category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+
+    for i, series in enumerate(plot.series):
+        colour = L.SERIES[i % len(L.SERIES)]
+        if spec.kind == "line":
+            series.format.line.color.rgb = _rgb(colour)
+            series.format.line.width = Pt(2.5)
+            series.smooth = False
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            series.marker.size = 7
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = _rgb(colour)
+        else:
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = _rgb(colour)
+            series.invert_if_negative = False
+
+    if spec.kind == "waterfall":
+        _waterfall_style(plot, spec)
+        return
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = fmt
+    labels.number_format_is_linked = False
+    labels.font.size = Pt(10 if len(spec.categories) > 8 else 11)
+    labels.position = {
+        "bar": XL_LABEL_POSITION.OUTSIDE_END,
+        "column": XL_LABEL_POSITION.OUTSIDE_END,
+        "stacked_bar": XL_LABEL_POSITION.CENTER,
+        "line": XL_LABEL_POSITION.ABOVE,
+    }[spec.kind]
+    if spec.kind == "stacked_bar":
+        labels.font.color.rgb = _rgb(L.WHITE)
+
+
+def _waterfall_style(plot, spec: ChartSpec) -> None:
+    base, visible = plot.series[0], plot.series[1]
+    base.format.fill.background()
+    base.format.line.fill.background()
+    _, values = spec.series[0]
+    for i, raw in enumerate(values):
+        v = raw or 0.0
+        point = visible.points[i]
+        colour = L.NAVY if i in spec.totals else ("2E9E6A" if v >= 0 else "C0262D")
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = _rgb(colour)
+        # the bar height is the size of the step; the label shows the signed step or the total
+        label = point.data_label
+        label.position = XL_LABEL_POSITION.INSIDE_END
+        tf = label.text_frame
+        tf.text = format_value(v, spec.number_format)
+        run = tf.paragraphs[0].runs[0]
+        _style_run(run, 11, L.WHITE, bold=True)
+
+
+def _table(slide, box: L.Box, spec: TableSpec) -> None:
+    n_rows, n_cols = len(spec.rows) + 1, len(spec.headers)
+    size = L.table_font_size(len(spec.rows))
+    row_h = Inches(size / 72 * 2.1)
+    frame = slide.shapes.add_table(n_rows, n_cols, Inches(box.x), Inches(box.y), Inches(box.w), row_h * n_rows)
+    table = frame.table
+    table.first_row = True  # the header row is announced as such by screen readers
+    table.horz_banding = True
+    weights = [max(len(h), *(len(r[c]) for r in spec.rows if c < len(r)), 4) for c, h in enumerate(spec.headers)]
+    total = sum(weights)
+    widths = [int(Inches(box.w) * w / total) for w in weights]
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+    for r in range(n_rows):
+        table.rows[r].height = row_h
+        for c in range(n_cols):
+            cell = table.cell(r, c)
+            header = r == 0
+            text = spec.headers[c] if header else neutralise(spec.rows[r - 1][c] if c < len(spec.rows[r - 1]) else "")
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb(L.NAVY if header else (L.LIGHT if r % 2 == 0 else L.WHITE))
+            cell.margin_left = cell.margin_right = Inches(0.08)
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            tf = cell.text_frame
+            tf.word_wrap = True
+            p = tf.paragraphs[0]
+            p.alignment = ALIGN[spec.alignment(c)]
+            run = p.add_run()
+            run.text = text
+            _style_run(run, size, L.WHITE if header else L.INK, bold=header)
+
+
+def _bullets(slide, box: L.Box, bullets: list[str]) -> None:
+    shape = slide.shapes.add_textbox(*_box(box))
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    size = 16 if len(bullets) <= 5 else 14
+    for i, text in enumerate(bullets):
+        p = _add_paragraph(tf, text, size, L.INK, first=i == 0, space_before=0 if i == 0 else 8)
+        p_pr = p._p.get_or_add_pPr()
+        p_pr.set("marL", str(Inches(0.28)))
+        p_pr.set("indent", str(-Inches(0.28)))
+        bu_clr = p_pr.makeelement(qn("a:buClr"), {})
+        etree.SubElement(bu_clr, qn("a:srgbClr"), val=L.ACCENT)
+        bu_char = p_pr.makeelement(qn("a:buChar"), {"char": "•"})
+        p_pr.insert_element_before(bu_clr, "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:buFontTx", "a:buFont",
+                                   "a:buChar", "a:tabLst", "a:defRPr", "a:extLst")
+        p_pr.insert_element_before(bu_char, "a:tabLst", "a:defRPr", "a:extLst")
+
+
+def _content(prs, deck: Deck, spec: Slide, number: int):
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _set_title(slide, L.TITLE, spec.title, _title_size(spec.title), L.NAVY)
+    if spec.subtitle:
+        _textbox(slide, L.SUBTITLE, spec.subtitle, 15, L.GREY)
+    accent = _rect(slide, L.Box(L.MARGIN, L.ACCENT_Y, 1.6, 0.05), L.ACCENT)
+    _mark_decorative(accent)
+    lay = L.content_layout(spec)
+    for box, kpi in zip(lay.cards, spec.kpis, strict=True):
+        _kpi_card(slide, box, kpi)
+    if spec.chart is not None and lay.chart is not None:
+        _chart(slide, lay.chart, spec.chart)
+    if spec.table is not None and lay.table is not None:
+        _table(slide, lay.table, spec.table)
+    if spec.bullets and lay.bullets is not None:
+        _bullets(slide, lay.bullets, spec.bullets)
+    if spec.sources:
+        _textbox(slide, L.SOURCES, "\n".join(spec.sources) if len(spec.sources) <= 2 else "; ".join(spec.sources),
+                 9, L.GREY)
+    _footer(slide, deck, number)
+    return slide
+
+
+def build_presentation(deck: Deck):
+    """The python-pptx Presentation of a deck (render_pptx saves it)."""
+    prs = Presentation()
+    _widen_template(prs)
+    props = prs.core_properties
+    props.title = deck.document_title
+    props.subject = f"Directeurenoverleg {deck.deal_code}"
+    props.author = "Stuurhut"
+    props.language = "nl-NL"
+    props.keywords = f"City Deal; {deck.deal_code}; directeurenoverleg"
+    for number, spec in enumerate(deck.slides, start=1):
+        slide = _cover(prs, deck, spec) if spec.kind == "title" else _content(prs, deck, spec, number)
+        slide.notes_slide.notes_text_frame.text = notes_text(deck, spec)
+    return prs
+
+
+def render_pptx(deck: Deck, path: str | Path) -> Path:
+    path = Path(path)
+    build_presentation(deck).save(path)
+    return path
+
+
+__all__ = ["build_presentation", "render_pptx"]
