@@ -1,0 +1,242 @@
+"""The loader: all-or-nothing batches, lineage, idempotent reloads, deal resolution, rollback, storage errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.load import UsageError, load_files, rollback
+from tests.conftest import write_workbook
+
+DEAL = [["Code", "Naam", "Start", "Einde", "Peildatum"],
+        ["CDOR", "City Deal Openbare Ruimte", dt.date(2020, 1, 1), dt.date(2023, 12, 31), dt.date(2022, 6, 30)]]
+PARTS = [["Code", "Naam", "Soort"], ["OT1", "Integrale opgave", "ontwikkelteam"], ["KT", "Kernteam", "kernteam"]]
+BUDGET = [["Jaar", "Kostensoort", "Post", "Onderdeel", "Begroot", "Gerealiseerd"],
+          [2022, "ontwikkeling", "Atelier", "OT1", 10000, 4000.5],
+          [2022, "basis", "Secretariaat", None, 2500, None]]
+MEETINGS = [["ID", "Datum", "Soort", "Status"],
+            ["M-1", dt.date(2022, 2, 1), "kernteam", None], ["M-2", dt.date(2022, 9, 1), "kernteam", "gepland"]]
+
+
+def q(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or {}).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "cdor.xlsx", {"Deal": DEAL, "Onderdelen": PARTS, "Begroting": BUDGET,
+                                                  "Bijeenkomsten": MEETINGS})
+
+
+def test_first_load_creates_db_with_lineage(base: Path, tmp_db: Path):
+    result = load_files([base], tmp_db)
+    assert result.status == "loaded", result.problems
+    assert result.rows == {"Deal": 1, "Onderdelen": 2, "Bijeenkomsten": 2, "Begroting": 2}
+    assert result.batch_id == 1
+    sha = hashlib.sha256(base.read_bytes()).hexdigest()
+    assert q(tmp_db, "SELECT delivery_id, batch_id, deal, sheet, table_name, file, source_sheet, sha256, peildatum, rows, "
+                     "rolled_back_at FROM meta.deliveries ORDER BY delivery_id") == [
+        (1, 1, "CDOR", "Deal", "deal", "cdor.xlsx", "Deal", sha, dt.date(2022, 6, 30), 1, None),
+        (2, 1, "CDOR", "Onderdelen", "parts", "cdor.xlsx", "Onderdelen", sha, dt.date(2022, 6, 30), 2, None),
+        (3, 1, "CDOR", "Bijeenkomsten", "meetings", "cdor.xlsx", "Bijeenkomsten", sha, dt.date(2022, 6, 30), 2, None),
+        (4, 1, "CDOR", "Begroting", "budget", "cdor.xlsx", "Begroting", sha, dt.date(2022, 6, 30), 2, None),
+    ]
+    assert q(tmp_db, "SELECT delivery_id, source_row, year, cost_type, post, part, budgeted, realised FROM raw.budget "
+                     "ORDER BY source_row") == [
+        (4, 2, 2022, "ontwikkeling", "Atelier", "OT1", Decimal("10000.00"), Decimal("4000.50")),
+        (4, 3, 2022, "basis", "Secretariaat", None, Decimal("2500.00"), None),
+    ]
+    # Status is kept as delivered: the warehouse derives gehouden/gepland from the peildatum.
+    assert q(tmp_db, "SELECT id, status FROM raw.meetings ORDER BY id") == [("M-1", None), ("M-2", "gepland")]
+    assert not list(tmp_db.parent.glob("*.tmp-*"))
+
+
+def test_reload_same_file_changes_nothing(base: Path, tmp_db: Path):
+    load_files([base], tmp_db)
+    before = tmp_db.read_bytes()
+    again = load_files([base], tmp_db)
+    assert again.status == "loaded"
+    assert again.unchanged == ["Deal", "Onderdelen", "Bijeenkomsten", "Begroting"]
+    assert again.deliveries == []
+    assert tmp_db.read_bytes() == before
+    assert q(tmp_db, "SELECT count(*) FROM meta.deliveries") == [(4,)]
+
+
+def test_new_delivery_of_one_sheet_without_deal_sheet_uses_deal_option(base: Path, tmp_db: Path, tmp_path: Path):
+    load_files([base], tmp_db)
+    budget2 = write_workbook(tmp_path / "begroting-2.xlsx", {"Begroting": [BUDGET[0], [2023, "basis", "Huur", "KT", 900, None]]})
+    result = load_files([budget2], tmp_db, deal="CDOR")
+    assert result.status == "loaded", result.problems
+    assert result.deliveries == [{"delivery_id": 5, "sheet": "Begroting", "file": "begroting-2.xlsx", "rows": 1}]
+    # the deal's current peildatum applies to a delivery without a Deal sheet
+    assert q(tmp_db, "SELECT peildatum, batch_id FROM meta.deliveries WHERE delivery_id = 5") == [(dt.date(2022, 6, 30), 2)]
+    # rolling the new delivery back makes the previous one current again
+    rb = rollback(tmp_db, 5)
+    assert (rb.sheet, rb.deal, rb.current) == ("Begroting", "CDOR", 4)
+    assert q(tmp_db, "SELECT delivery_id FROM meta.deliveries WHERE sheet = 'Begroting' AND rolled_back_at IS NULL") == [(4,)]
+    with pytest.raises(ValueError, match="Levering 5 is al teruggedraaid"):
+        rollback(tmp_db, 5)
+    # ...and loading that same file again is a new delivery, not "already loaded"
+    again = load_files([budget2], tmp_db, deal="CDOR")
+    assert [d["delivery_id"] for d in again.deliveries] == [6]
+
+
+def test_references_resolve_against_current_data_in_db(base: Path, tmp_db: Path, tmp_path: Path):
+    load_files([base], tmp_db)
+    att = write_workbook(tmp_path / "aanwezig.xlsx", {"Aanwezigheid": [
+        ["Bijeenkomst", "Deelnemer", "Organisatie"], ["M-1", "Deelnemer 1", "Gemeente A"], ["M-7", "Deelnemer 2", "Gemeente B"]]})
+    result = load_files([att], tmp_db, deal="CDOR")
+    assert result.status == "rejected"
+    assert [p.as_json() for p in result.problems] == [{
+        "file": "aanwezig.xlsx", "sheet": "Aanwezigheid", "row": 3, "column": "Bijeenkomst",
+        "message": "Bijeenkomst 'M-7' staat niet op het tabblad Bijeenkomsten (kolom ID); "
+                   "gebruik een bestaande ID of voeg de rij daar toe"}]
+
+
+def test_bad_second_file_rejects_whole_batch(base: Path, tmp_db: Path, tmp_path: Path):
+    load_files([base], tmp_db)
+    before = tmp_db.read_bytes()
+    good = write_workbook(tmp_path / "partners.xlsx", {"Partners": [["Organisatie", "Soort"], ["Gemeente A", "gemeente"]]})
+    bad = write_workbook(tmp_path / "bijdragen.xlsx", {"Bijdragen": [
+        ["Jaar", "Organisatie", "Kostensoort", "Toegezegd"], [2022, "Gemeente A", "basis", "veel"]]})
+    result = load_files([good, bad], tmp_db, deal="CDOR")
+    assert result.status == "rejected"
+    assert [(p.file, p.sheet, p.row, p.column) for p in result.problems] == [("bijdragen.xlsx", "Bijdragen", 2, "Toegezegd")]
+    assert result.rows == {"Partners": 1, "Bijdragen": 1}
+    assert tmp_db.read_bytes() == before
+    assert q(tmp_db, "SELECT count(*) FROM raw.partners") == [(0,)]
+
+
+def test_missing_deal(tmp_db: Path, tmp_path: Path):
+    f = write_workbook(tmp_path / "begroting.xlsx", {"Begroting": BUDGET[:1] + [[2022, "basis", "Huur", None, 5, None]]})
+    result = load_files([f], tmp_db)
+    assert result.status == "rejected"
+    assert [p.message for p in result.problems] == [
+        "Geen tabblad Deal en geen --deal opgegeven: lever een tabblad Deal mee (Code, Naam, Peildatum) "
+        "of geef de deal op met --deal CODE"]
+    result = load_files([f], tmp_db, deal="CDX")
+    assert [p.message for p in result.problems] == [
+        "Deal 'CDX' staat nog niet in de database: lever de eerste keer een tabblad Deal mee (Code, Naam, Peildatum)"]
+    assert not tmp_db.exists()
+
+
+def test_deal_option_conflicting_with_deal_sheet(base: Path, tmp_db: Path):
+    result = load_files([base], tmp_db, deal="CDX")
+    assert [(p.sheet, p.row, p.column, p.message) for p in result.problems] == [
+        ("Deal", 2, "Code", "Het tabblad Deal noemt deal 'CDOR', maar --deal is 'CDX'; laat --deal weg of corrigeer de Code")]
+
+
+def test_same_sheet_in_two_files_is_rejected(base: Path, tmp_db: Path, tmp_path: Path):
+    other = write_workbook(tmp_path / "begroting.xlsx", {"Begroting": BUDGET})
+    result = load_files([base, other], tmp_db)
+    assert [(p.file, p.sheet, p.message) for p in result.problems] == [
+        ("begroting.xlsx", "Begroting", "Tabblad Begroting is ook al aangeleverd in cdor.xlsx (tabblad Begroting); "
+                                        "lever elk tabblad maar één keer per keer laden")]
+
+
+def test_dry_run_writes_nothing(base: Path, tmp_db: Path):
+    result = load_files([base], tmp_db, dry_run=True)
+    assert (result.status, result.dry_run, result.deliveries) == ("loaded", True, [])
+    assert result.rows["Begroting"] == 2
+    assert not tmp_db.exists()
+    assert not (tmp_db.parent / ".stuurhut.key").exists()
+
+
+def test_missing_file_is_usage_error(tmp_db: Path, tmp_path: Path):
+    with pytest.raises(UsageError, match="Bestand niet gevonden"):
+        load_files([tmp_path / "nergens.xlsx"], tmp_db)
+
+
+def test_leftover_tmp_files_are_cleaned(base: Path, tmp_db: Path):
+    stale = tmp_db.with_name(tmp_db.name + ".tmp-99999")
+    stale.write_bytes(b"half a database")
+    load_files([base], tmp_db)
+    assert not stale.exists()
+
+
+def test_pseudonyms_match_across_files_and_key_is_private(base: Path, tmp_db: Path, tmp_path: Path):
+    load_files([base], tmp_db)
+    a = write_workbook(tmp_path / "a.xlsx", {"Aanwezigheid": [
+        ["Bijeenkomst", "Deelnemer", "Organisatie"], ["M-1", "a.jansen@voorbeeld.nl", "Gemeente A"],
+        ["M-2", "  A.Jansen@Voorbeeld.nl ", "Gemeente A"], ["M-2", "Deelnemer 12", "Gemeente B"], ["M-1", None, "Gemeente C"]]})
+    assert load_files([a], tmp_db, deal="CDOR").status == "loaded"
+    rows = q(tmp_db, "SELECT source_row, participant FROM raw.attendance ORDER BY source_row")
+    assert rows[0][1] == rows[1][1]
+    assert rows[0][1] != rows[2][1]
+    assert rows[3][1] is None
+    assert all(len(r[1]) == 16 and int(r[1], 16) >= 0 for r in rows[:3])
+    key = tmp_path / ".stuurhut.key"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("lock_exists", [False, True])
+def test_read_only_directory(base: Path, tmp_path: Path, monkeypatch, lock_exists: bool):
+    import builtins
+    import errno
+
+    import etl.load
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    db = ro / "stuurhut.duckdb"
+    assert load_files([base], db).status == "loaded"
+    before = db.read_bytes()
+    if not lock_exists:
+        (ro / "stuurhut.duckdb.lock").unlink()
+    if os.geteuid() == 0:  # root ignores permission bits: make writes into ro/ fail as a read-only mount would
+        real_open, real_copy = builtins.open, etl.load.shutil.copyfile
+
+        def guarded_open(path, mode="r", *a, **k):
+            if Path(path).parent == ro and not Path(path).exists() and mode != "r":
+                raise OSError(errno.EROFS, "Read-only file system", str(path))
+            return real_open(path, mode, *a, **k)
+
+        def guarded_copy(src, dst, *a, **k):
+            if Path(dst).parent == ro:
+                raise OSError(errno.EROFS, "Read-only file system", str(dst))
+            return real_copy(src, dst, *a, **k)
+
+        monkeypatch.setattr(etl.load, "open", guarded_open, raising=False)
+        monkeypatch.setattr(etl.load.shutil, "copyfile", guarded_copy)
+    ro.chmod(0o555)
+    try:
+        extra = write_workbook(tmp_path / "p.xlsx", {"Partners": [["Organisatie", "Soort"], ["Gemeente A", "gemeente"]]})
+        result = load_files([extra], db, deal="CDOR")
+    finally:
+        ro.chmod(0o755)
+    assert result.status == "rejected"
+    assert result.problems[0].message == (
+        f"Geen schrijfrechten in de map {ro}: de database kon niet worden bijgewerkt. Er is niets geladen; "
+        "de vorige gegevens zijn ongewijzigd. Kies met --db een map waarin je mag schrijven.")
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in ro.iterdir()) == ["stuurhut.duckdb"] + (["stuurhut.duckdb.lock"] if lock_exists else [])
+
+
+def test_full_disk_during_write_leaves_db_intact(base: Path, tmp_db: Path, tmp_path: Path, monkeypatch):
+    import errno
+
+    import etl.load
+
+    load_files([base], tmp_db)
+    before = tmp_db.read_bytes()
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(etl.load.shutil, "copyfile", full)
+    extra = write_workbook(tmp_path / "p.xlsx", {"Partners": [["Organisatie", "Soort"], ["Gemeente A", "gemeente"]]})
+    result = load_files([extra], tmp_db, deal="CDOR")
+    assert result.status == "rejected"
+    assert result.problems[0].message.startswith("De schijf is vol:")
+    assert tmp_db.read_bytes() == before
+    assert not list(tmp_path.glob("*.tmp-*"))
