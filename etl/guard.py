@@ -1,0 +1,421 @@
+"""Defences against hostile or broken delivery files: cheap pre-parse checks and a child process with limits."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import resource
+import select
+import signal
+import tempfile
+import time
+import traceback
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import XMLPullParser
+
+from etl.problems import Problem
+
+MAX_FILE_BYTES = 200 * 1024**2  # a delivery file on disk
+MAX_TOTAL_UNCOMPRESSED = 300 * 1024**2  # all members of a workbook archive together, as declared
+MAX_RATIO = 200  # inflate ratio allowed for members above RATIO_MIN_BYTES
+RATIO_MIN_BYTES = 5 * 1024**2
+MAX_CELLS = 10_000_000  # rows x columns of the grid calamine would allocate for one sheet
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+FULL_SCAN_BYTES = 16 * 1024**2  # sheets up to this size (uncompressed XML) are scanned completely
+HEAD_ROWS = 40  # header detection looks at Excel rows 1..HEAD_ROWS
+CHILD_TIMEOUT = 30.0
+CHILD_MEMORY = 1536 * 1024**2  # address space the child may add on top of what it inherits
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UNREADABLE = "kon niet worden gelezen: het bestand is te groot of beschadigd. Sla het opnieuw op als .xlsx en lever het opnieuw aan"
+
+
+def sniff(path: Path) -> str:
+    """What the file is by its first bytes: 'zip', 'ole2', 'pdf', 'empty', 'binary' or 'text'."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if not head:
+        return "empty"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(OLE2_MAGIC):
+        return "ole2"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if b"\x00" in head.lstrip(b"\xff\xfe").lstrip(b"\xfe\xff")[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+def _problem(file: str, message: str, sheet: str | None = None) -> Problem:
+    return Problem(file=file, sheet=sheet, row=None, column=None, message=message)
+
+
+def check_archive(zf: zipfile.ZipFile, file: str) -> list[Problem]:
+    """Reject zip bombs from the central directory's declared sizes, before anything is inflated."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return [_problem(file, f"{file} is verdacht: het onderdeel {info.filename} pakt uit tot "
+                                   f"{info.file_size // 1024**2} MB ({info.file_size // max(info.compress_size, 1)} keer "
+                                   "zo groot). Sla de gegevens op in een nieuw, gewoon .xlsx-bestand.")]
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        return [_problem(file, f"{file} is te groot: uitgepakt {total // 1024**2} MB (maximaal "
+                               f"{MAX_TOTAL_UNCOMPRESSED // 1024**2} MB). Lever minder gegevens per bestand aan of "
+                               "verwijder afbeeldingen en lege opgemaakte rijen.")]
+    return []
+
+
+# --- xlsx ---------------------------------------------------------------------------------------------------
+
+_LETTERS = re.compile(rb'\br="([A-Z]{1,4})(\d{1,9})"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,4})(\d{1,9})(?::([A-Z]{1,4})(\d{1,9}))?"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{1,4})(\d{1,9})(?::([A-Z]{1,4})(\d{1,9}))?"')
+
+
+def col_index(letters: str | bytes) -> int:
+    """0-based column index of Excel column letters ("A" -> 0, "XFD" -> 16383)."""
+    if isinstance(letters, bytes):
+        letters = letters.decode()
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def col_letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass
+class SheetScan:
+    """What the guard learned from one worksheet's XML without parsing it into a grid."""
+
+    name: str
+    member: str
+    dimension: str | None = None
+    max_row: int = 0
+    max_col: int = -1
+    scanned: bool = False  # True when every cell reference was seen
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2): rows 1-based, cols 0-based
+    head: dict[int, dict[int, Any]] | None = None  # Excel row -> {0-based col: value} for rows 1..HEAD_ROWS
+
+
+def _ns_local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _resolve_target(target: str) -> str:
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = ["xl"]
+    for p in target.split("/"):
+        if p == "..":
+            if parts:
+                parts.pop()
+        elif p and p != ".":
+            parts.append(p)
+    return "/".join(parts)
+
+
+def workbook_sheets(zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | None]:
+    """[(sheet name, member path)] in workbook order, and the shared strings member (None if absent)."""
+    import xml.etree.ElementTree as ET
+
+    names = set(zf.namelist())
+    rels: dict[str, tuple[str, str]] = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for el in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+            rels[el.get("Id", "")] = (el.get("Type", ""), _resolve_target(el.get("Target", "")))
+    sheets = []
+    root = ET.fromstring(zf.read("xl/workbook.xml"))
+    for el in root.iter():
+        if _ns_local(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _ns_local(k) == "id"), None)
+            target = rels.get(rid or "", ("", ""))[1]
+            if target in names:
+                sheets.append((el.get("name", ""), target))
+    sst = next((t for typ, t in rels.values() if typ.endswith("/sharedStrings") and t in names), None)
+    if sst is None and "xl/sharedStrings.xml" in names:
+        sst = "xl/sharedStrings.xml"
+    return sheets, sst
+
+
+def _read_chunks(zf: zipfile.ZipFile, member: str, chunk: int = 1 << 20):
+    with zf.open(member) as f:
+        while True:
+            b = f.read(chunk)
+            if not b:
+                return
+            yield b
+
+
+def scan_sheet(zf: zipfile.ZipFile, name: str, member: str, want_head: bool = True) -> SheetScan:
+    """Dimension, the extent of the cell references, merged ranges and the first rows' raw cells of one sheet.
+
+    Sheets up to FULL_SCAN_BYTES, and bigger ones whose <dimension> claims a huge grid, are scanned completely
+    (a hostile cell reference such as XFD1048576 makes calamine abort); other big sheets only by their head.
+    """
+    info = zf.getinfo(member)
+    scan = SheetScan(name=name, member=member)
+    first = b""
+    with zf.open(member) as f:
+        first = f.read(8192)
+    m = _DIMENSION.search(first)
+    huge_claim = False
+    if m:
+        scan.dimension = b":".join(x for x in (m.group(1) + m.group(2), (m.group(3) or b"") + (m.group(4) or b"")) if x).decode()
+        if m.group(3):
+            rows = int(m.group(4)) - int(m.group(2)) + 1
+            cols = col_index(m.group(3)) - col_index(m.group(1)) + 1
+            huge_claim = rows * cols > MAX_CELLS
+    if info.file_size <= FULL_SCAN_BYTES or huge_claim or not m:
+        tail = b""
+        max_row, max_col = 0, -1
+        for b in _read_chunks(zf, member):
+            buf = tail + b
+            refs = _LETTERS.findall(buf)
+            if refs:
+                max_col = max(max_col, max(col_index(c) for c in {r[0] for r in refs}))
+                max_row = max(max_row, max(int(r[1]) for r in refs))
+            for mm in _MERGE.finditer(buf):
+                if mm.group(3):
+                    scan.merges.append((int(mm.group(2)), col_index(mm.group(1)), int(mm.group(4)), col_index(mm.group(3))))
+            cut = max(buf.rfind(b"<"), len(buf) - 256)
+            tail = buf[cut:]
+        scan.max_row, scan.max_col, scan.scanned = max_row, max_col, True
+        scan.merges = sorted(set(scan.merges))
+    if want_head:
+        scan.head = _sheet_head(zf, member)
+    return scan
+
+
+def sheet_too_big(scan: SheetScan) -> bool:
+    if not scan.scanned:
+        return False
+    cols = scan.max_col + 1
+    return scan.max_row > MAX_ROWS or cols > MAX_COLS or scan.max_row * max(cols, 1) > MAX_CELLS
+
+
+def _sheet_head(zf: zipfile.ZipFile, member: str) -> dict[int, dict[int, Any]]:
+    """Raw cells of Excel rows 1..HEAD_ROWS: shared strings as ('s', index), others as text."""
+    parser = XMLPullParser(events=("start", "end"))
+    rows: dict[int, dict[int, Any]] = {}
+    row_no, col_no = 0, -1
+    cell_type, cell_ref = None, None
+    texts: list[str] = []
+    done = False
+    for b in _read_chunks(zf, member, 1 << 16):
+        parser.feed(b)
+        for ev, el in parser.read_events():
+            tag = _ns_local(el.tag)
+            if ev == "start":
+                if tag == "row":
+                    r = el.get("r")
+                    row_no = int(r) if r and r.isdigit() else row_no + 1
+                    col_no = -1
+                    if row_no > HEAD_ROWS:
+                        done = True
+                        break
+                elif tag == "c":
+                    cell_type, cell_ref, texts = el.get("t"), el.get("r"), []
+                continue
+            if tag in ("v", "t") and el.text is not None:
+                texts.append(el.text)
+            elif tag == "rPh":  # phonetic runs are not part of the value
+                pass
+            elif tag == "c":
+                m = re.match(r"([A-Z]{1,4})\d+$", cell_ref or "")
+                col_no = col_index(m.group(1)) if m else col_no + 1
+                if texts:
+                    value: Any = "".join(texts)
+                    if cell_type == "s":
+                        value = ("s", int(value)) if value.strip().isdigit() else None
+                    rows.setdefault(row_no, {})[col_no] = value
+            elif tag == "sheetData":
+                done = True
+                break
+            el.clear()
+        if done:
+            break
+    return rows
+
+
+def shared_strings(zf: zipfile.ZipFile, member: str, upto: int) -> list[str]:
+    """The first upto+1 shared strings (streamed: a big table is not read further than needed)."""
+    parser = XMLPullParser(events=("start", "end"))
+    out: list[str] = []
+    texts: list[str] = []
+    in_rph = 0
+    for b in _read_chunks(zf, member, 1 << 16):
+        parser.feed(b)
+        for ev, el in parser.read_events():
+            tag = _ns_local(el.tag)
+            if ev == "start":
+                if tag == "si":
+                    texts = []
+                elif tag == "rPh":
+                    in_rph += 1
+                continue
+            if tag == "rPh":
+                in_rph -= 1
+            elif tag == "t" and not in_rph and el.text:
+                texts.append(el.text)
+            elif tag == "si":
+                out.append("".join(texts))
+                el.clear()
+                if len(out) > upto:
+                    return out
+    return out
+
+
+# --- ods ----------------------------------------------------------------------------------------------------
+
+_ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")
+_REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
+
+
+def check_ods(zf: zipfile.ZipFile, file: str) -> list[Problem]:
+    """Encrypted ODS and rows/cells repeated beyond any real sheet (calamine issue 594)."""
+    names = set(zf.namelist())
+    if "META-INF/manifest.xml" in names and b"encryption-data" in zf.read("META-INF/manifest.xml"):
+        return [_problem(file, f"{file} is beveiligd met een wachtwoord; sla het op zonder wachtwoord en lever het opnieuw aan.")]
+    if "content.xml" not in names:
+        return [_problem(file, f"{file} is geen geldig ODS-bestand (content.xml ontbreekt); sla het op als .xlsx.")]
+    rows_rep = 1
+    tail = b""
+    for b in _read_chunks(zf, "content.xml"):
+        buf = tail + b
+        last = 0
+        for m in _ODS_TAG.finditer(buf):
+            last = m.end()
+            kind, attrs = m.group(1), m.group(2)
+            rep = dict((k, int(v)) for k, v in _REPEAT.findall(attrs))
+            if kind == b"table-row":
+                rows_rep = rep.get(b"rows", 1)
+                if rows_rep > MAX_ROWS:
+                    return [_ods_problem(file, "rijen")]
+            elif kind == b"table":
+                rows_rep = 1
+            else:
+                cols_rep = rep.get(b"columns", 1)
+                if cols_rep > MAX_COLS:
+                    return [_ods_problem(file, "kolommen")]
+                if b"value-type" in attrs and cols_rep * rows_rep > MAX_CELLS:
+                    return [_ods_problem(file, "cellen")]
+        tail = buf[max(last, len(buf) - 4096):]
+    return []
+
+
+def _ods_problem(file: str, what: str) -> Problem:
+    return _problem(file, f"{file} herhaalt onrealistisch veel {what} en is daardoor te groot om te lezen. "
+                          "Open het, kopieer alleen de gegevens naar een nieuw werkblad en sla het op als .xlsx.")
+
+
+# --- the child process --------------------------------------------------------------------------------------
+
+
+class ChildFailed(Exception):
+    """The isolated parse died, ran out of memory or time; .reason says which (for logs, not for users)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIMEOUT, memory: int = CHILD_MEMORY) -> Any:
+    """fn(*args) in a forked child with an address-space limit and a wall-clock timeout; its pickled result.
+
+    The child only runs native parsing (fastexcel/calamine) and pickling: it must not use polars, whose
+    thread pool the parent may have started and which a forked child does not inherit.
+    The limit is relative to the inherited address space (importing polars alone reserves about 1 GB).
+    Raises ChildFailed when the child dies, runs over time or raises.
+    """
+    fd, out_path = tempfile.mkstemp(prefix="stuurhut-read-", suffix=".pickle")
+    os.close(fd)
+    limit = _vm_size() + memory
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 1
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            try:
+                result: Any = ("ok", fn(*args))
+            except MemoryError:
+                result = ("error", "memory")
+            except BaseException:  # noqa: BLE001 - everything goes back to the parent as data
+                result = ("error", traceback.format_exc(limit=5))
+            with open(out_path, "wb") as f:
+                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        status = _wait(pid, timeout)
+        if status is None:
+            raise ChildFailed("timeout")
+        if os.WIFSIGNALED(status):
+            raise ChildFailed(f"signal {os.WTERMSIG(status)}")
+        if os.WEXITSTATUS(status) != 0 or os.path.getsize(out_path) == 0:
+            raise ChildFailed(f"exit {os.WEXITSTATUS(status)}")
+        with open(out_path, "rb") as f:
+            kind, value = pickle.load(f)  # noqa: S301 - written by our own child a moment ago
+        if kind != "ok":
+            raise ChildFailed(str(value))
+        return value
+    finally:
+        try:
+            os.unlink(out_path)
+        except OSError:
+            pass
+
+
+def _wait(pid: int, timeout: float) -> int | None:
+    """Exit status of the child, or None after killing it when it ran over time."""
+    deadline = time.monotonic() + timeout
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            left = deadline - time.monotonic()
+            if left <= 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return None
+            if pidfd is not None:
+                select.select([pidfd], [], [], left)
+            else:
+                time.sleep(min(0.005, left))
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)

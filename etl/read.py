@@ -1,0 +1,504 @@
+"""Reading delivery files (xlsx, xlsm, ods, csv; Forms and Mailchimp exports) into sheets mapped to the contract."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from etl import adapters, guard
+from etl.contract import SHEETS, Sheet, columns, fold, sheet_for
+from etl.problems import Problem, RawSheet, ReadResult
+
+WORKBOOK_EXT = {".xlsx", ".xlsm", ".ods"}
+CSV_EXT = {".csv"}
+TOTAL_LABELS = {"totaal", "total", "subtotaal", "subtotal", "eindtotaal", "grandtotal", "totalen"}
+NUMERIC_KINDS = {"money", "count", "number", "percent", "score"}  # never filled down over a merge: it would double count
+MAX_CELL_ERRORS = 10  # error cells reported one by one per sheet; more are summarised
+KNOWN_SHEETS = ", ".join(m.sheet for m in SHEETS)
+NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
+
+
+# --- public API ---------------------------------------------------------------------------------------------
+
+
+def read_file(path: Path | str, isolate: bool = True) -> ReadResult:
+    """Every sheet of a delivery file mapped to its contract model, with problems in Dutch; never raises.
+
+    isolate=True parses workbooks in a forked child with memory and time limits (guard.run_isolated);
+    isolate=False parses in-process, for callers that already isolate.
+    """
+    path = Path(path)
+    file = path.name
+    try:
+        return _read(path, isolate)
+    except Exception:  # noqa: BLE001 - a delivery must never crash the loader
+        return ReadResult([], [_p(file, f"{file} {guard.UNREADABLE}")])
+
+
+def parse_in_child(path: Path | str) -> ReadResult:
+    """read_file with the native parse in a child process (memory ~1.5 GB above the parent, 30 s)."""
+    return read_file(path, isolate=True)
+
+
+def clean_sheet_name(name: str) -> type[Sheet] | None:
+    """The contract model of a sheet name or CSV file stem such as "CDOR_Bijeenkomsten 2022" or "begroting (1)"."""
+    candidates = [name]
+    stripped = name
+    for _ in range(4):
+        new = re.sub(r"[\s_\-.]*(\(\d+\)|v\d+|q[1-4]|\d{1,4}([\-_.]\d{1,4}){0,2}|[\-_.])$", "", stripped, flags=re.I).strip()
+        if new == stripped or not new:
+            break
+        stripped = new
+        candidates.append(stripped)
+    for c in list(candidates):
+        m = re.match(r"^[A-Za-z0-9]{2,12}\s*[_\-]\s*(.+)$", c)
+        if m:
+            candidates.append(m.group(1))
+    for c in candidates:
+        model = sheet_for(c)
+        if model is not None:
+            return model
+    return None
+
+
+def header_keys(model: type[Sheet]) -> dict[str, str]:
+    """fold(header or alias) -> field name; the Dutch header wins over another field's alias."""
+    keys: dict[str, str] = {}
+    cols = columns(model)
+    for c in cols:
+        keys[fold(c.header)] = c.name
+    for c in cols:
+        for a in c.aliases:
+            keys.setdefault(fold(a), c.name)
+    return keys
+
+
+def match_header(text: Any, keys: dict[str, str]) -> str | None:
+    if text is None:
+        return None
+    t = str(text)
+    k = fold(t)
+    if k in keys:
+        return keys[k]
+    k = fold(re.sub(r"[(\[{].*?[)\]}]|\*", "", t))  # "Begroot (EUR)", "Jaar *"
+    return keys.get(k) if k else None
+
+
+# --- internals ----------------------------------------------------------------------------------------------
+
+
+def _p(file: str, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+       severity: str = "error") -> Problem:
+    return Problem(file=file, sheet=sheet, row=row, column=column, message=message, severity=severity)
+
+
+@dataclass
+class RawTable:
+    """One sheet after the (possibly isolated) native parse; picklable, no polars objects."""
+
+    name: str
+    model: str | None  # Dutch contract sheet name
+    adapter: str | None
+    header_row: int | None  # Excel row of the header
+    headers: dict[int, str] = field(default_factory=dict)  # absolute 0-based column -> header text
+    abs_cols: list[int] = field(default_factory=list)  # absolute column of each column of `data`
+    data: Any = None  # pyarrow RecordBatch (workbooks) or polars DataFrame (csv), rows after the header
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (Excel row, abs column, detail)
+    matched: dict[int, str] = field(default_factory=dict)  # absolute column -> field name
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _read(path: Path, isolate: bool) -> ReadResult:
+    file = path.name
+    if not path.is_file():
+        return ReadResult([], [_p(file, f"{file} bestaat niet of is geen bestand.")])
+    size = path.stat().st_size
+    if size > guard.MAX_FILE_BYTES:
+        return ReadResult([], [_p(file, f"{file} is te groot ({size // 1024**2} MB, maximaal "
+                                        f"{guard.MAX_FILE_BYTES // 1024**2} MB); lever de gegevens in kleinere bestanden aan.")])
+    ext = path.suffix.lower()
+    kind = guard.sniff(path)
+    if kind == "empty":
+        return ReadResult([], [_p(file, f"{file} is leeg; lever een ingevuld bestand aan.")])
+    if kind == "ole2":
+        if ext == ".xls":
+            return ReadResult([], [_p(file, f"{file} is in het oude Excel 97-2003-formaat (.xls); open het in Excel en "
+                                            "sla het op als .xlsx.")])
+        return ReadResult([], [_p(file, f"{file} is beveiligd met een wachtwoord (of versleuteld); sla het op zonder "
+                                        "wachtwoord en lever het opnieuw aan.")])
+    if ext in CSV_EXT and kind == "text":
+        return _read_csv(path)
+    if ext in WORKBOOK_EXT and kind == "zip":
+        return _read_workbook(path, isolate)
+    if kind == "pdf":
+        return ReadResult([], [_p(file, f"{file} is een PDF en {NOT_A_SPREADSHEET}.")])
+    return ReadResult([], [_p(file, f"{file} {NOT_A_SPREADSHEET}.")])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+def _read_workbook(path: Path, isolate: bool) -> ReadResult:
+    file = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            problems = guard.check_archive(zf, file)
+            if problems:
+                return ReadResult([], problems)
+            names = set(zf.namelist())
+            is_ods = "content.xml" in names or path.suffix.lower() == ".ods"
+            if is_ods:
+                problems = guard.check_ods(zf, file)
+            elif "xl/workbook.xml" not in names:
+                problems = [_p(file, f"{file} {NOT_A_SPREADSHEET}.")]
+            if problems:
+                return ReadResult([], problems)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return ReadResult([], [_p(file, f"{file} is beschadigd of niet volledig (bijvoorbeeld afgebroken bij het "
+                                        "opslaan of uploaden); sla het opnieuw op als .xlsx en lever het opnieuw aan.")])
+    try:
+        if isolate:
+            tables, problems = guard.run_isolated(parse_workbook, str(path))
+        else:
+            tables, problems = parse_workbook(str(path))
+    except guard.ChildFailed:
+        return ReadResult([], [_p(file, f"{file} {guard.UNREADABLE}")])
+    sha = _sha256(path)
+    sheets: list[RawSheet] = []
+    for t in tables:
+        problems.extend(t.problems)
+        if t.data is None:
+            continue
+        df = pl.from_arrow(t.data) if not isinstance(t.data, pl.DataFrame) else t.data
+        raw, probs = _finish(t, df, file, t.name, sha)
+        problems.extend(probs)
+        if raw is not None:
+            sheets.append(raw)
+    return ReadResult(sheets, problems)
+
+
+def _head_from_calamine(reader: Any, name: str) -> dict[int, dict[int, Any]]:
+    """Excel rows 1..HEAD_ROWS as text via calamine (ODS, or an xlsx whose XML the guard could not map)."""
+    s = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=guard.HEAD_ROWS, dtypes="string")
+    info = s.available_columns()
+    abs_idx = [c.absolute_index for c in info]
+    batch = s.to_arrow()
+    head: dict[int, dict[int, Any]] = {}
+    for i, row in enumerate(batch.to_pylist()):
+        cells = {abs_idx[j]: v for j, v in enumerate(row.values()) if v is not None and str(v).strip() != ""}
+        if cells:
+            head[i + 1] = cells
+    return head
+
+
+def detect_header(head: dict[int, dict[int, Any]], model: type[Sheet]) -> tuple[int | None, dict[int, str], bool]:
+    """(Excel row of the header, absolute column -> field, all required present) from the first rows."""
+    keys = header_keys(model)
+    required = {c.name for c in columns(model) if c.required}
+    best: tuple[int, int, dict[int, str]] | None = None
+    for row in sorted(head):
+        matched = {}
+        for col, v in sorted(head[row].items()):
+            f = match_header(v, keys)
+            if f is not None:
+                matched[col] = f
+        fields = set(matched.values())
+        if required <= fields and fields:
+            return row, matched, True
+        if len(fields) >= 2 and (best is None or len(fields) > best[0]):
+            best = (len(fields), row, matched)
+    if best is None:
+        return None, {}, False
+    return best[1], best[2], False
+
+
+def _classify(name: str, head: dict[int, dict[int, Any]]) -> tuple[type[Sheet] | None, str | None, int | None]:
+    """(model, adapter, adapter header row) of a sheet from its name and first rows."""
+    model = clean_sheet_name(name)
+    if model is None or model.sheet in ("Enquete", "Contacten"):
+        for row in sorted(head):
+            adapter = adapters.detect(list(head[row].values()))
+            if adapter:
+                return adapters.MODEL[adapter], adapter, row
+            if len(head[row]) >= 2:
+                break  # adapters have their header on the first filled row
+    return model, None, None
+
+
+def parse_workbook(path: str) -> tuple[list[RawTable], list[Problem]]:
+    """The native part of reading a workbook: guard scans, header detection, one typed parse per sheet.
+
+    Runs in the isolated child: no polars here (see guard.run_isolated).
+    """
+    import fastexcel
+
+    p = Path(path)
+    file = p.name
+    problems: list[Problem] = []
+    scans: dict[str, guard.SheetScan] = {}
+    with zipfile.ZipFile(p) as zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" in names:
+            try:
+                sheet_members, sst = guard.workbook_sheets(zf)
+            except Exception:  # noqa: BLE001 - odd packaging: calamine may still read it
+                sheet_members, sst = [], None
+            mapped = {m for _, m in sheet_members}
+            # every worksheet part is checked, also those the workbook does not name
+            for member in sorted(n for n in names if re.match(r"xl/worksheets/[^/]+\.xml$", n) and n not in mapped):
+                sheet_members.append(("", member))
+            for name, member in sheet_members:
+                scan = guard.scan_sheet(zf, name, member, want_head=bool(name))
+                if guard.sheet_too_big(scan):
+                    return [], [_p(file, f"Tabblad '{name or member}' beslaat {guard.col_letters(scan.max_col)}"
+                                         f"{scan.max_row} en is daarmee te groot of beschadigd (meer dan "
+                                         f"{guard.MAX_CELLS // 1_000_000} miljoen cellen). Verwijder lege opgemaakte "
+                                         "rijen en kolommen, of kopieer de gegevens naar een nieuw werkblad.",
+                                   sheet=name or None)]
+                if name:
+                    scans[name] = scan
+            wanted = [v[1] for s in scans.values() for row in (s.head or {}).values() for v in row.values()
+                      if isinstance(v, tuple)]
+            strings = guard.shared_strings(zf, sst, max(wanted)) if wanted and sst else []
+            for s in scans.values():
+                for row in (s.head or {}).values():
+                    for c, v in list(row.items()):
+                        if isinstance(v, tuple):
+                            row[c] = strings[v[1]] if v[1] < len(strings) else None
+    try:
+        reader = fastexcel.read_excel(p)
+        sheet_names = reader.sheet_names
+    except Exception:  # noqa: BLE001 - calamine's errors are many; the message to the user is one
+        return [], [_p(file, f"{file} is beschadigd of niet volledig; sla het opnieuw op als .xlsx en lever het opnieuw aan.")]
+    tables: list[RawTable] = []
+    unknown: list[str] = []
+    for name in sheet_names:
+        try:
+            scan = scans.get(name)
+            head = scan.head if scan is not None and scan.head is not None else _head_from_calamine(reader, name)
+            model, adapter, adapter_row = _classify(name, head)
+            if model is None:
+                unknown.append(name)
+                continue
+            t = RawTable(name=name, model=model.sheet, adapter=adapter, header_row=None)
+            if adapter:
+                t.header_row = adapter_row
+            else:
+                t.header_row, t.matched, _ = detect_header(head, model)
+            if t.header_row is None:
+                if head:
+                    t.problems.append(_no_header(file, model, name))
+                else:
+                    t.problems.append(_p(file, f"Tabblad '{name}' is leeg en wordt overgeslagen.", sheet=model.sheet,
+                                         severity="warning"))
+                tables.append(t)
+                continue
+            t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
+            sheet = reader.load_sheet(name, header_row=t.header_row - 1)
+            t.abs_cols = [c.absolute_index for c in sheet.available_columns()]
+            batch, errs = sheet.to_arrow_with_errors()
+            t.data = batch
+            if errs is not None:
+                t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
+            t.merges = scan.merges if scan is not None else []
+            tables.append(t)
+        except Exception:  # noqa: BLE001 - one broken sheet must not hide the others
+            t = RawTable(name=name, model=None, adapter=None, header_row=None)
+            t.problems.append(_p(file, f"Tabblad '{name}' {guard.UNREADABLE}", sheet=name))
+            tables.append(t)
+    problems.extend(_unknown_problems(file, unknown, any(t.model for t in tables)))
+    return tables, problems
+
+
+def _unknown_problems(file: str, unknown: list[str], any_known: bool) -> list[Problem]:
+    out = [_p(file, f"Tabblad '{n}' is niet herkend en wordt overgeslagen. Bekende tabbladen: {KNOWN_SHEETS}.",
+              sheet=n, severity="warning") for n in unknown]
+    if not any_known:
+        out.append(_p(file, f"In {file} is geen enkel tabblad herkend. Geef de tabbladen de namen uit het sjabloon: "
+                            f"{KNOWN_SHEETS}."))
+    return out
+
+
+def _no_header(file: str, model: type[Sheet], name: str) -> Problem:
+    req = ", ".join(c.header for c in columns(model) if c.required)
+    return _p(file, f"Tabblad '{name}': geen kopregel gevonden in de eerste {guard.HEAD_ROWS} rijen. Zet boven de "
+                    f"gegevens een rij met de kolomnamen uit het sjabloon, in elk geval: {req}.", sheet=model.sheet)
+
+
+# --- csv ----------------------------------------------------------------------------------------------------
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252, else latin-1."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """';', ',' or tab: the one that splits the most lines into the same number (> 1) of fields."""
+    best, best_score = ";", -1
+    for d in (";", ",", "\t"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=d) if r]
+        wide = [c for c in counts if c > 1]
+        if not wide:
+            continue
+        mode = max(set(wide), key=lambda c: (wide.count(c), c))
+        score = wide.count(mode) * 1000 + mode
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _read_csv(path: Path) -> ReadResult:
+    file = path.name
+    raw = path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    text = decode_text(raw)
+    if "\x00" in text[:4096]:
+        return ReadResult([], [_p(file, f"{file} {NOT_A_SPREADSHEET}.")])
+    lines = [ln for ln in text[:200_000].splitlines()[: guard.HEAD_ROWS * 2] if ln.strip()]
+    if not lines:
+        return ReadResult([], [_p(file, f"{file} is leeg; lever een ingevuld bestand aan.")])
+    delim = sniff_delimiter(lines)
+    width = max(len(r) for r in csv.reader(lines, delimiter=delim))
+    df = pl.read_csv(
+        io.BytesIO(text.encode("utf-8")), separator=delim, has_header=False, quote_char='"',
+        schema={f"column_{i + 1}": pl.String for i in range(width)}, missing_columns="insert",
+        truncate_ragged_lines=True, raise_if_empty=False,
+    )
+    df.columns = [f"c{i}" for i in range(width)]
+    head: dict[int, dict[int, Any]] = {}
+    for i, row in enumerate(df.head(guard.HEAD_ROWS).rows()):
+        cells = {j: v for j, v in enumerate(row) if v is not None and v.strip() != ""}
+        if cells:
+            head[i + 1] = cells
+    model, adapter, adapter_row = _classify(path.stem, head)
+    if model is None:
+        return ReadResult([], [_p(file, f"{file} is niet herkend: de bestandsnaam noemt geen bekend tabblad en de "
+                                        f"kolommen horen niet bij een bekende export. Noem het bestand naar het tabblad, "
+                                        f"bijvoorbeeld begroting.csv. Bekende tabbladen: {KNOWN_SHEETS}.")])
+    t = RawTable(name=path.stem, model=model.sheet, adapter=adapter, header_row=adapter_row)
+    if not adapter:
+        t.header_row, t.matched, _ = detect_header(head, model)
+    if t.header_row is None:
+        return ReadResult([], [_no_header(file, model, path.stem)])
+    t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
+    t.abs_cols = list(range(width))
+    data = df.slice(t.header_row)
+    raw_sheet, problems = _finish(t, data, file, None, sha)
+    return ReadResult([raw_sheet] if raw_sheet is not None else [], problems)
+
+
+# --- shared last step ---------------------------------------------------------------------------------------
+
+
+def _excel_error(detail: str) -> str:
+    m = re.search(r"Error\((\w+)\)", detail)
+    names = {"Div0": "#DEEL/0!", "NA": "#N/B", "Value": "#WAARDE!", "Ref": "#VERW!", "Name": "#NAAM?",
+             "Num": "#GETAL!", "Null": "#LEEG!", "GettingData": "#GEGEVENS_OPHALEN"}
+    return names.get(m.group(1), m.group(1)) if m else detail
+
+
+def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, sha: str) -> tuple[RawSheet | None, list[Problem]]:
+    """Positional frame after the header -> RawSheet: row numbers, merges, empty/total rows, header mapping."""
+    from etl.contract import by_sheet
+
+    model = by_sheet(t.model or "")
+    sheet = model.sheet
+    problems: list[Problem] = []
+    header_row = t.header_row or 0
+    df = df.rename({old: f"c{a}" for old, a in zip(df.columns, t.abs_cols, strict=True)})
+    df = df.with_columns(pl.int_range(header_row + 1, header_row + 1 + df.height, dtype=pl.Int64).alias("__row"))
+    value_cols = [c for c in df.columns if c != "__row"]
+
+    # merged ranges: the top-left value applies to every row of a vertical merge in a label column
+    kinds = {c.name: c.kind for c in columns(model)}
+    if t.merges and df.height:
+        fills: dict[str, np.ndarray] = {}
+        for r1, c1, r2, _c2 in t.merges:
+            name = f"c{c1}"
+            f = t.matched.get(c1)
+            if r2 <= r1 or f is None or name not in df.columns or r2 <= header_row or kinds.get(f) in NUMERIC_KINDS:
+                continue
+            lo, hi = r1 - header_row - 1, min(r2 - header_row, df.height)
+            if lo < 0 or lo >= df.height:
+                continue
+            idx = fills.setdefault(name, np.arange(df.height))
+            idx[lo:hi] = lo
+        if fills:
+            df = df.with_columns([pl.col(n).gather(pl.Series(idx)) for n, idx in fills.items()])
+
+    # entirely empty rows and closing total rows go
+    texts = [pl.col(c).cast(pl.String).str.strip_chars() for c in value_cols]
+    nonempty = [pl.when(x == "").then(None).otherwise(x) for x in texts]
+    if value_cols:
+        first = pl.coalesce(nonempty).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "").str.replace(r"\d+$", "")
+        df = df.filter(pl.any_horizontal([x.is_not_null() for x in nonempty]) & ~first.is_in(list(TOTAL_LABELS)).fill_null(False))
+
+    for row, col, detail in t.errors[:MAX_CELL_ERRORS]:
+        f = t.matched.get(col)
+        header = next((c.header for c in columns(model) if c.name == f), t.headers.get(col))
+        problems.append(_p(file, f"Cel {guard.col_letters(col)}{row} bevat een Excel-fout ({_excel_error(detail)}); "
+                                 "de waarde wordt als leeg gelezen. Herstel de formule of vul de waarde in.",
+                           sheet=sheet, row=row, column=header, severity="warning"))
+    if len(t.errors) > MAX_CELL_ERRORS:
+        problems.append(_p(file, f"Nog {len(t.errors) - MAX_CELL_ERRORS} cellen met een Excel-fout in tabblad "
+                                 f"'{t.name}'; ze worden als leeg gelezen.", sheet=sheet, severity="warning"))
+
+    if t.adapter:
+        headers = [t.headers.get(int(c[1:])) for c in value_cols]
+        out, extra, probs = adapters.apply(t.adapter, df.select(value_cols + ["__row"]), headers, file=file, sheet=sheet)
+        problems.extend(probs)
+        return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=out, sha256=sha,
+                        header_row=header_row, extra=extra), problems
+
+    by_field: dict[str, list[int]] = {}
+    for col, f in t.matched.items():
+        by_field.setdefault(f, []).append(col)
+    cols = columns(model)
+    for c in cols:
+        found = by_field.get(c.name, [])
+        if len(found) > 1:
+            where = ", ".join(f"'{t.headers.get(x)}' (kolom {guard.col_letters(x)})" for x in found)
+            problems.append(_p(file, f"Tabblad '{t.name}': de kolom {c.header} komt meer dan eens voor in de kopregel "
+                                     f"(rij {header_row}): {where}. Houd er één over.", sheet=sheet, row=header_row,
+                               column=c.header))
+        elif not found and c.required:
+            problems.append(_p(file, f"Tabblad '{t.name}': de verplichte kolom {c.header} ontbreekt in de kopregel "
+                                     f"(rij {header_row}). Voeg een kolom '{c.header}' toe.", sheet=sheet,
+                               row=header_row, column=c.header))
+    unmatched = [t.headers[c] for c in sorted(t.headers) if c not in t.matched and str(t.headers[c]).strip()]
+    if unmatched:
+        problems.append(_p(file, f"Tabblad '{t.name}': kolommen niet herkend en overgeslagen: "
+                                 f"{', '.join(unmatched)}. Bekende kolommen: {', '.join(c.header for c in cols)}.",
+                           sheet=sheet, row=header_row, severity="warning"))
+    select = [pl.col(f"c{by_field[c.name][0]}").alias(c.name) for c in cols if len(by_field.get(c.name, [])) == 1
+              and f"c{by_field[c.name][0]}" in df.columns]
+    frame = df.select([*select, pl.col("__row")])
+    return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=frame, sha256=sha,
+                    header_row=header_row, extra={}), problems
