@@ -1,0 +1,128 @@
+"""Read-only access to the warehouse file: named SQL queries with bound parameters, a bounded cache, reopen on reload."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+SQL_DIR = Path(__file__).parent / "sql"
+CACHE_ENTRIES = 256
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class MissingDatabase(FileNotFoundError):
+    """The database file does not exist (yet): build it with `stuurhut demo` or `stuurhut load`."""
+
+
+class UnknownQuery(KeyError):
+    """No dashboard/sql/<name>.sql file."""
+
+
+def _version_of(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise MissingDatabase(str(path)) from None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+class Warehouse:
+    """The DuckDB file as the dashboard, slides and CLI read it.
+
+    Loads replace the file with os.replace, so the connection is reopened whenever the file's
+    (inode, mtime) changes. One connection is shared; every call runs on its own cursor under a lock,
+    because Streamlit calls from several script threads at once. Results are cached per
+    (query name, parameters, data version), at most CACHE_ENTRIES of them.
+    """
+
+    def __init__(self, path: str | os.PathLike, sql_dir: Path = SQL_DIR, cache_entries: int = CACHE_ENTRIES):
+        self.path = Path(path)
+        self.sql_dir = Path(sql_dir)
+        self._lock = threading.RLock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._version: tuple[int, int] | None = None
+        self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._cache_entries = cache_entries
+        self._texts: dict[str, str] = {}
+        self._connect()
+
+    # -- connection -------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        version = _version_of(self.path)
+        if self._con is not None and version == self._version:
+            return
+        if self._con is not None:
+            self._con.close()
+        self._con = duckdb.connect(str(self.path), read_only=True)
+        self._version = version
+        self._cache.clear()
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """The data version: (inode, mtime_ns) of the file; changes with every load."""
+        with self._lock:
+            self._connect()
+            return self._version  # type: ignore[return-value]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    # -- queries ----------------------------------------------------------------------------------
+    def sql_text(self, name: str) -> str:
+        if name not in self._texts:
+            path = self.sql_dir / f"{name}.sql"
+            if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
+                raise UnknownQuery(name)
+            self._texts[name] = path.read_text(encoding="utf-8")
+        return self._texts[name]
+
+    def sql(self, name: str, **params: Any) -> pl.DataFrame:
+        """Run dashboard/sql/<name>.sql with named parameters ($deal, $year, $as_of ...).
+
+        Parameters the query uses but the caller leaves out are bound as NULL; extra ones are ignored.
+        """
+        text = self.sql_text(name)
+        used = dict.fromkeys(_PARAM.findall(text))
+        bound = {k: params.get(k) for k in used}
+        with self._lock:
+            self._connect()
+            key = (name, tuple(sorted((k, _hashable(v)) for k, v in bound.items())), self._version)
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+            cur = self._con.cursor()  # type: ignore[union-attr]
+            try:
+                frame = cur.sql(text, params=bound).pl() if bound else cur.sql(text).pl()
+            finally:
+                cur.close()
+            self._cache[key] = frame
+            while len(self._cache) > self._cache_entries:
+                self._cache.popitem(last=False)
+            return frame
+
+    def query(self, text: str, **params: Any) -> pl.DataFrame:
+        """An ad-hoc read-only query with bound parameters (tests and benchmarks; not cached)."""
+        with self._lock:
+            self._connect()
+            cur = self._con.cursor()  # type: ignore[union-attr]
+            try:
+                return cur.sql(text, params=params).pl() if params else cur.sql(text).pl()
+            finally:
+                cur.close()
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | set | tuple):
+        return tuple(value)
+    return value
