@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns, fold, sheet_for
+from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns
 from etl.problems import Problem, RawSheet, ReadResult
 from etl.validate import Context, validate
 
@@ -71,45 +70,9 @@ class _Item:
 
 
 def _read(path: Path) -> ReadResult:
-    try:
-        from etl.read import read_file
-    except ImportError:
-        return _fb_read(path)
+    from etl.read import read_file
+
     return read_file(path)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _fb_read(path: Path) -> ReadResult:
-    """Stand-in reader for tidy files (header on row 1) until etl/read.py exists."""
-    sha = file_sha256(path)
-    if path.suffix.lower() == ".csv":
-        frames = {path.stem: pl.read_csv(path, infer_schema=False)}
-    else:
-        frames = pl.read_excel(path, sheet_id=0, drop_empty_rows=False, raise_if_empty=False)
-    sheets, problems = [], []
-    for name, df in frames.items():
-        model = sheet_for(name)
-        if model is None:
-            problems.append(Problem(path.name, name, None, None, f"Tabblad {name} is onbekend en is overgeslagen", "warning"))
-            continue
-        lookup = {}
-        for c in columns(model):
-            for n in (c.header, c.name, *c.aliases):
-                lookup.setdefault(fold(n), c.name)
-        rename = {h: lookup[fold(h)] for h in df.columns if fold(h) in lookup}
-        df = df.with_row_index("__row", offset=2).select("__row", *rename).rename(rename)
-        data = [c for c in df.columns if c != "__row"]
-        if data:
-            df = df.filter(pl.any_horizontal(pl.col(data).is_not_null()))
-        sheets.append(RawSheet(path.name, None if path.suffix.lower() == ".csv" else name, model, df, sha, 1))
-    return ReadResult(sheets, problems)
 
 
 # --- database state -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from etl.contract import Column, Sheet, by_sheet, columns
+from etl.normalise import expected, likert_score, normalise
 from etl.problems import Problem, RawSheet
 
 MAX_MESSAGES = 50  # per column and check; the rest is summarised in one line
@@ -31,12 +32,6 @@ FILL = {
     "number": "een getal", "percent": "een percentage", "date": "een datum", "date_or_quarter": "een datum of kwartaal",
     "month": "een meting zoals 2021-11", "score": "een score van 1 tot en met 5", "bool": "ja of nee",
 }
-FALLBACK_EXPECTED = {
-    "year": "een jaartal zoals 2022", "count": "een heel getal zoals 12", "money": "een bedrag zoals 1.234,56",
-    "number": "een getal zoals 12,5", "percent": "een percentage zoals 40%", "date": "een datum zoals 17-12-2021",
-    "date_or_quarter": "een datum zoals 17-12-2021 of een kwartaal zoals 2022-Q2",
-    "month": "een meting zoals 2021-11", "score": "een score van 1 tot en met 5", "bool": "ja of nee",
-}
 COUNT_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf"}
 
 
@@ -53,77 +48,6 @@ class Context:
     peildatum: dt.date | None = None
     refs: dict[str, pl.Series] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
-
-
-def _normaliser() -> tuple[Callable, Callable, Callable]:
-    """The shared normaliser (etl/normalise.py); a minimal private one until it exists."""
-    try:
-        from etl.normalise import expected, likert_score, normalise
-    except ImportError:
-        return _fb_normalise, _fb_expected, _fb_likert
-    return normalise, expected, likert_score
-
-
-# --- minimal stand-in normaliser (tidy workbooks only) -------------------------------------------------
-
-
-def _fb_expected(kind: str, allowed: tuple[str, ...] = ()) -> str:
-    if kind == "enum":
-        return "een van: " + ", ".join(allowed)
-    return FALLBACK_EXPECTED.get(kind, "een waarde")
-
-
-def _fb_text(s: pl.Series) -> pl.Series:
-    if s.dtype.is_float():
-        s = pl.select(pl.when(s == s.round(0)).then(s.cast(pl.Int64, strict=False).cast(pl.String))
-                      .otherwise(s.cast(pl.String))).to_series()
-    t = s.cast(pl.String).str.strip_chars()
-    return pl.select(pl.when(t.str.len_chars() > 0).then(t)).to_series()
-
-
-def _fb_normalise(series: pl.Series, kind: str, allowed: tuple[str, ...] = ()) -> tuple[pl.Series, pl.Series]:
-    text = _fb_text(series)
-    if kind in ("text", "code"):
-        out = text
-    elif kind == "enum":
-        low = text.str.to_lowercase()
-        out = pl.select(pl.when(low.is_in(list(allowed))).then(low)).to_series()
-    elif kind in ("year", "count", "score"):
-        out = text.cast(pl.Float64, strict=False)
-        out = pl.select(pl.when(out == out.round(0)).then(out)).to_series().cast(pl.Int32, strict=False)
-    elif kind == "money":
-        out = text.str.replace_all(r"[€\s]", "").cast(pl.Decimal(18, 2), strict=False)
-    elif kind in ("number", "percent"):
-        out = text.str.replace_all(r"[%\s]", "").cast(pl.Float64, strict=False)
-        if kind == "percent":
-            out = pl.select(pl.when(out > 1).then(out / 100).otherwise(out)).to_series()
-    elif kind in ("date", "date_or_quarter"):
-        if series.dtype in (pl.Date, pl.Datetime):
-            out = series.cast(pl.Date)
-        else:
-            out = text.str.to_date("%Y-%m-%d", strict=False)
-    elif kind == "month":
-        if series.dtype in (pl.Date, pl.Datetime):
-            out = series.dt.strftime("%Y-%m")
-        else:
-            out = pl.select(pl.when(text.str.contains(r"^\d{4}-\d{2}$")).then(text)).to_series()
-    elif kind == "bool":
-        low = text.str.to_lowercase()
-        out = low.replace_strict({"ja": True, "yes": True, "true": True, "1": True,
-                                  "nee": False, "no": False, "false": False, "0": False},
-                                 default=None, return_dtype=pl.Boolean)
-    else:
-        raise ValueError(kind)
-    out = out.alias(series.name)
-    return out, (text.is_not_null() & out.is_null()).alias(series.name)
-
-
-def _fb_likert(series: pl.Series) -> pl.Series:
-    labels = {"helemaal oneens": 1.0, "oneens": 2.0, "neutraal": 3.0, "eens": 4.0, "helemaal eens": 5.0,
-              "ja": 1.0, "nee": 0.0}
-    low = _fb_text(series).str.to_lowercase()
-    num = low.str.replace(",", ".").cast(pl.Float64, strict=False)
-    return num.fill_null(low.replace_strict(labels, default=None, return_dtype=pl.Float64)).alias("score")
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -170,7 +94,6 @@ class _Collector:
 
 def validate(raw: RawSheet, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
     """Check one sheet against its contract; returns the typed frame (source_row + fields) and the problems."""
-    normalise, expected, likert_score = _normaliser()
     model = raw.model
     frame = raw.frame
     if "__row" not in frame.columns:  # a reader that gives no row numbers: header on row 1

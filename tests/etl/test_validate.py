@@ -65,7 +65,7 @@ def test_budget_bad_values():
         (6, "Jaar", "Jaar 1899 ligt niet tussen 2000 en 2100; vul een jaartal zoals 2022 in"),
         (6, "Kostensoort", "'reiskosten' is geen geldige Kostensoort; kies uit: basis, ontwikkeling"),
         (7, "Post", "Kolom Post is verplicht: vul een tekst in"),
-        (5, "Begroot", "'twaalf' is geen bedrag; verwacht een bedrag zoals 1.234,56"),
+        (5, "Begroot", "'twaalf' is geen bedrag; verwacht een bedrag zoals 1.234,56 of € 1.234"),
         (8, "Begroot", "Begroot -5 is negatief; vul een bedrag van 0 of meer in"),
         (8, "Onderdeel", "Onderdeel 'OT9' staat niet op het tabblad Onderdelen (kolom Code); "
                          "gebruik een bestaande Code of voeg de rij daar toe"),
