@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dashboard.slides.model import Slide
 
@@ -31,10 +34,10 @@ class Box:
     h: float
 
 
-TITLE = Box(MARGIN, 0.3, PAGE_W - 2 * MARGIN, 0.8)
-SUBTITLE = Box(MARGIN, 1.05, PAGE_W - 2 * MARGIN, 0.38)
-ACCENT_Y = 1.5
-BODY_TOP = 1.72
+TITLE = Box(MARGIN, 0.25, PAGE_W - 2 * MARGIN, 0.8)
+SUBTITLE = Box(MARGIN, 1.1, PAGE_W - 2 * MARGIN, 0.38)
+ACCENT_Y = 1.55
+BODY_TOP = 1.78
 SOURCES = Box(MARGIN, 6.5, PAGE_W - 2 * MARGIN, 0.36)
 FOOTER_RULE_Y = 6.95
 FOOTER = Box(MARGIN, 7.0, PAGE_W - 2 * MARGIN, 0.3)
@@ -48,6 +51,7 @@ COVER_FOOTER = Box(0.9, 6.8, PAGE_W - 1.8, 0.35)
 CARD_H_WITH_CONTENT = 1.75
 CARD_H_MAX = 2.0
 CARDS_PER_ROW = 4
+CARD_COLUMN_W = 3.0
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,18 @@ def body_bottom(slide: Slide) -> float:
 
 
 def content_layout(slide: Slide) -> ContentLayout:
-    """KPI cards in rows on top; below them chart, table and bullets side by side (weights 3:3:2)."""
+    """KPI cards in rows on top (one or two cards beside other content: a column on the left);
+    then chart, table and bullets side by side (weights 3:3:2)."""
     top, bottom = BODY_TOP, body_bottom(slide)
-    width = PAGE_W - 2 * MARGIN
+    left, width = MARGIN, PAGE_W - 2 * MARGIN
     cards: list[Box] = []
     has_rest = slide.chart is not None or slide.table is not None or bool(slide.bullets)
     n = len(slide.kpis)
-    if n:
+    if n and has_rest and n <= 2:
+        card_h = min(CARD_H_WITH_CONTENT, (bottom - top - GAP * (n - 1)) / n)
+        cards = [Box(MARGIN, top + i * (card_h + GAP), CARD_COLUMN_W, card_h) for i in range(n)]
+        left, width = MARGIN + CARD_COLUMN_W + GAP, width - CARD_COLUMN_W - GAP
+    elif n:
         per_row = min(CARDS_PER_ROW, n)
         rows = math.ceil(n / per_row)
         if has_rest:
@@ -90,12 +99,50 @@ def content_layout(slide: Slide) -> ContentLayout:
     if panels:
         total = sum(w for _, w in panels)
         free = width - GAP * (len(panels) - 1)
-        x = MARGIN
+        x = left
         for name, weight in panels:
             w = free * weight / total
             boxes[name] = Box(x, top, w, max(bottom - top, 0.5))
             x += w + GAP
     return ContentLayout(cards, boxes.get("chart"), boxes.get("table"), boxes.get("bullets"))
+
+
+def bullet_font_size(box: Box, count: int) -> float:
+    if box.w > 8:
+        return 20 if count <= 6 else 18
+    return 16 if count <= 5 else 14
+
+
+def table_column_widths(headers: list[str], rows: list[list[str]], width: float, size: float,
+                        measure: Callable[[str, bool, float], float] | None = None) -> list[float]:
+    """Column widths in inches: every column at least as wide as its longest word (so no word is
+    broken), the rest of the width shared in proportion to how much more each column's text needs."""
+    measure = measure or _helvetica_width
+    pad = 2 * 0.08 * 72 + 2  # cell margins in points, plus a little slack for rounding
+
+    def cells(c: int):
+        yield headers[c], True
+        for r in rows:
+            if c < len(r):
+                yield r[c], False
+
+    mins, nats = [], []
+    for c in range(len(headers)):
+        mins.append(max(max((measure(w, b, size) for w in t.split()), default=0) for t, b in cells(c)) + pad)
+        nats.append(max(measure(t, b, size) for t, b in cells(c)) + pad)
+    total = width * 72
+    if sum(nats) <= total:
+        widths = [n * total / sum(nats) for n in nats]
+    elif sum(mins) >= total:
+        widths = [m * total / sum(mins) for m in mins]
+    else:
+        extra = [n - m for n, m in zip(nats, mins, strict=True)]
+        widths = [m + (total - sum(mins)) * e / sum(extra) for m, e in zip(mins, extra, strict=True)]
+    return [w / 72 for w in widths]
+
+
+def _helvetica_width(text: str, bold: bool, size: float) -> float:
+    return stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", size)
 
 
 def table_font_size(rows: int) -> float:

@@ -282,8 +282,13 @@ def _chart(slide, box: L.Box, spec: ChartSpec) -> None:
     if spec.kind == "waterfall":
         _waterfall_style(plot, spec)
         return
-    plot.has_data_labels = True
-    labels = plot.data_labels
+    if spec.kind == "line":
+        # only the first series carries labels: the others (targets, comparisons) are named in the legend
+        labels = plot.series[0].data_labels
+        labels.show_value = True
+    else:
+        plot.has_data_labels = True
+        labels = plot.data_labels
     labels.number_format = fmt
     labels.number_format_is_linked = False
     labels.font.size = Pt(10 if len(spec.categories) > 8 else 11)
@@ -325,9 +330,7 @@ def _table(slide, box: L.Box, spec: TableSpec) -> None:
     table = frame.table
     table.first_row = True  # the header row is announced as such by screen readers
     table.horz_banding = True
-    weights = [max(len(h), *(len(r[c]) for r in spec.rows if c < len(r)), 4) for c, h in enumerate(spec.headers)]
-    total = sum(weights)
-    widths = [int(Inches(box.w) * w / total) for w in weights]
+    widths = [Inches(w) for w in L.table_column_widths(spec.headers, spec.rows, box.w, size)]
     for c, w in enumerate(widths):
         table.columns[c].width = w
     for r in range(n_rows):
@@ -355,7 +358,7 @@ def _bullets(slide, box: L.Box, bullets: list[str]) -> None:
     tf = shape.text_frame
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
-    size = 16 if len(bullets) <= 5 else 14
+    size = L.bullet_font_size(box, len(bullets))
     for i, text in enumerate(bullets):
         p = _add_paragraph(tf, text, size, L.INK, first=i == 0, space_before=0 if i == 0 else 8)
         p_pr = p._p.get_or_add_pPr()

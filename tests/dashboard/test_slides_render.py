@@ -258,7 +258,8 @@ def test_pptx_charts_are_native_with_literal_values(prs):
     assert line.chart_type == XL_CHART_TYPE.LINE_MARKERS
     assert list(line.series[0].values) == [0.64, 0.71, 0.78, None]
     assert line.value_axis.tick_labels.number_format == "0%"
-    assert line.plots[0].data_labels.number_format == "0%"
+    assert line.series[0].data_labels.number_format == "0%"
+    assert line.plots[0].has_data_labels is False  # the target line stays unlabelled
 
 
 def test_pptx_every_chart_has_alt_text_and_every_slide_notes(prs):
