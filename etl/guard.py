@@ -75,7 +75,9 @@ def check_archive(zf: zipfile.ZipFile, file: str) -> list[Problem]:
 
 # --- xlsx ---------------------------------------------------------------------------------------------------
 
-_LETTERS = re.compile(rb'\br="([A-Z]{1,4})(\d{1,9})"')
+# a cell reference of a cell that has content: calamine skips self-closing (styled, empty) cells such as
+# Excel's <c r="XFD1048576" s="1"/>, so those must not count
+_LETTERS = re.compile(rb'\br="([A-Z]{1,4})(\d{1,9})"[^<>]*(?<!/)>')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,4})(\d{1,9})(?::([A-Z]{1,4})(\d{1,9}))?"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{1,4})(\d{1,9})(?::([A-Z]{1,4})(\d{1,9}))?"')
 

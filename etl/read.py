@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ CSV_EXT = {".csv"}
 TOTAL_LABELS = {"totaal", "total", "subtotaal", "subtotal", "eindtotaal", "grandtotal", "totalen"}
 NUMERIC_KINDS = {"money", "count", "number", "percent", "score"}  # never filled down over a merge: it would double count
 MAX_CELL_ERRORS = 10  # error cells reported one by one per sheet; more are summarised
+# fastexcel logs every mixed-type column ("falling back to string") as a warning; that is normal here
+for _name in ("fastexcel", "calamine"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
 KNOWN_SHEETS = ", ".join(m.sheet for m in SHEETS)
 NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
 
@@ -164,7 +169,7 @@ def _read_workbook(path: Path, isolate: bool) -> ReadResult:
             is_ods = "content.xml" in names or path.suffix.lower() == ".ods"
             if is_ods:
                 problems = guard.check_ods(zf, file)
-            elif "xl/workbook.xml" not in names:
+            elif not any(n.replace("\\", "/").lower().endswith("workbook.xml") for n in names):
                 problems = [_p(file, f"{file} {NOT_A_SPREADSHEET}.")]
             if problems:
                 return ReadResult([], problems)
@@ -182,7 +187,7 @@ def _read_workbook(path: Path, isolate: bool) -> ReadResult:
     sheets: list[RawSheet] = []
     for t in tables:
         problems.extend(t.problems)
-        if t.data is None:
+        if t.data is None or t.model is None:
             continue
         df = pl.from_arrow(t.data) if not isinstance(t.data, pl.DataFrame) else t.data
         raw, probs = _finish(t, df, file, t.name, sha)
@@ -240,10 +245,11 @@ def _classify(name: str, head: dict[int, dict[int, Any]]) -> tuple[type[Sheet] |
     return model, None, None
 
 
-def parse_workbook(path: str) -> tuple[list[RawTable], list[Problem]]:
+def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list[Problem]]:
     """The native part of reading a workbook: guard scans, header detection, one typed parse per sheet.
 
-    Runs in the isolated child: no polars here (see guard.run_isolated).
+    Runs in the isolated child: no polars here (see guard.run_isolated). probe=True also parses sheets that
+    match no contract sheet (from their first filled row), to test robustness on foreign files.
     """
     import fastexcel
 
@@ -272,11 +278,18 @@ def parse_workbook(path: str) -> tuple[list[RawTable], list[Problem]]:
                                    sheet=name or None)]
                 if name:
                     scans[name] = scan
+        elif "content.xml" not in names:  # non-standard packaging (no xl/ folder, backslashes): guard every XML part, heads via calamine
+            for member in sorted(n for n in names if n.lower().endswith(".xml")):
+                scan = guard.scan_sheet(zf, "", member, want_head=False)
+                if guard.sheet_too_big(scan):
+                    return [], [_p(file, f"Een tabblad in {file} beslaat {guard.col_letters(scan.max_col)}"
+                                         f"{scan.max_row} en is daarmee te groot of beschadigd.")]
+        if scans:
             wanted = [v[1] for s in scans.values() for row in (s.head or {}).values() for v in row.values()
                       if isinstance(v, tuple)]
             strings = guard.shared_strings(zf, sst, max(wanted)) if wanted and sst else []
-            for s in scans.values():
-                for row in (s.head or {}).values():
+            for sc in scans.values():
+                for row in (sc.head or {}).values():
                     for c, v in list(row.items()):
                         if isinstance(v, tuple):
                             row[c] = strings[v[1]] if v[1] < len(strings) else None
@@ -294,6 +307,12 @@ def parse_workbook(path: str) -> tuple[list[RawTable], list[Problem]]:
             model, adapter, adapter_row = _classify(name, head)
             if model is None:
                 unknown.append(name)
+                if probe:
+                    first = min(head) if head else None
+                    sheet = reader.load_sheet(name, header_row=None if first is None else first - 1)
+                    t = RawTable(name=name, model=None, adapter=None, header_row=first)
+                    t.data = _portable(sheet.to_arrow_with_errors()[0])
+                    tables.append(t)
                 continue
             t = RawTable(name=name, model=model.sheet, adapter=adapter, header_row=None)
             if adapter:
@@ -312,7 +331,7 @@ def parse_workbook(path: str) -> tuple[list[RawTable], list[Problem]]:
             sheet = reader.load_sheet(name, header_row=t.header_row - 1)
             t.abs_cols = [c.absolute_index for c in sheet.available_columns()]
             batch, errs = sheet.to_arrow_with_errors()
-            t.data = batch
+            t.data = _portable(batch)
             if errs is not None:
                 t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
             t.merges = scan.merges if scan is not None else []
@@ -323,6 +342,16 @@ def parse_workbook(path: str) -> tuple[list[RawTable], list[Problem]]:
             tables.append(t)
     problems.extend(_unknown_problems(file, unknown, any(t.model for t in tables)))
     return tables, problems
+
+
+def _portable(batch: Any) -> Any:
+    """The batch with every field nullable: fastexcel marks all-null columns non-nullable, which pickle rejects."""
+    import pyarrow as pa
+
+    if all(f.nullable for f in batch.schema):
+        return batch
+    schema = pa.schema([f.with_nullable(True) for f in batch.schema])
+    return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
 
 
 def _unknown_problems(file: str, unknown: list[str], any_known: bool) -> list[Problem]:
