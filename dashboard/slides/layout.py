@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from dashboard import theme
 from dashboard.slides.model import Slide
 
 PAGE_W = 13.333
@@ -23,7 +24,10 @@ GREY = "5F6368"
 LIGHT = "F3F5F8"
 RULE = "C9D1DC"
 WHITE = "FFFFFF"
-SERIES = ("1F6FB2", "E07B00", "2E9E6A", "8E5AB5", "C0262D", "6B7785")
+# The dashboard's colour-blind-safe palette (Okabe-Ito, dashboard/theme.py), without yellow and black.
+SERIES = tuple(c.lstrip("#").upper() for c in theme.PALETTE if c not in ("#F0E442", "#000000"))
+# Waterfall: totals, increases, decreases (dark enough to carry white labels).
+WF_TOTAL, WF_UP, WF_DOWN = NAVY, "00704F", "B3380A"
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,24 @@ def content_layout(slide: Slide) -> ContentLayout:
             boxes[name] = Box(x, top, w, max(bottom - top, 0.5))
             x += w + GAP
     return ContentLayout(cards, boxes.get("chart"), boxes.get("table"), boxes.get("bullets"))
+
+
+def _luminance(hex_: str) -> float:
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def label_colour(fill: str) -> str:
+    """White on a fill where white reaches 4.5:1 contrast, else dark ink."""
+    return WHITE if 1.05 / (_luminance(fill) + 0.05) >= 4.5 else INK
+
+
+def waterfall_colour(step: float | None, is_total: bool) -> str:
+    return WF_TOTAL if is_total else (WF_UP if (step or 0.0) >= 0 else WF_DOWN)
 
 
 def bullet_font_size(box: Box, count: int) -> float:

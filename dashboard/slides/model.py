@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from dashboard import theme
+from dashboard.format import fmt_date, fmt_value
+
 Status = Literal["on_target", "at_risk", "off_target", "no_data"]
 NumberFormat = Literal["count", "euro", "ratio"]
 ChartKind = Literal["bar", "column", "stacked_bar", "line", "waterfall"]
@@ -15,28 +18,16 @@ SlideKind = Literal["title", "content"]
 
 STATUSES: tuple[str, ...] = ("on_target", "at_risk", "off_target", "no_data")
 
-# Status is always shown as colour + icon + word, never colour alone (WCAG 1.4.1).
-STATUS_WORD: dict[str, str] = {
-    "on_target": "op koers",
-    "at_risk": "risico",
-    "off_target": "uit koers",
-    "no_data": "geen gegevens",
-}
-STATUS_ICON: dict[str, str] = {"on_target": "✓", "at_risk": "!", "off_target": "✗", "no_data": "–"}
-# Dark enough for text on white (contrast >= 4.5:1).
-STATUS_COLOUR: dict[str, str] = {
-    "on_target": "1B7A3A",
-    "at_risk": "A35200",
-    "off_target": "C0262D",
-    "no_data": "5F6368",
-}
+# Status is always shown as colour + icon + word, never colour alone (WCAG 1.4.1); the words, icons and
+# colours are the dashboard's own (dashboard/theme.py), so a slide says what the page says.
+STATUS_WORD: dict[str, str] = {code: theme.status(code).word_nl for code in STATUSES}
+STATUS_ICON: dict[str, str] = {code: theme.status(code).icon for code in STATUSES}
+STATUS_COLOUR: dict[str, str] = {code: theme.status(code).colour.lstrip("#").upper() for code in STATUSES}
 
 # PowerPoint number-format codes: ',' and '.' in a code mean "thousands" and "decimal" and are shown
 # with the viewer's separators, so a Dutch PowerPoint shows 12.500 / € 12.500 / 78%.
 PPTX_NUMBER_FORMAT: dict[str, str] = {"count": "#,##0", "euro": '"€" #,##0', "ratio": "0%"}
 
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-             "september", "oktober", "november", "december")
 
 
 @dataclass(frozen=True)
@@ -101,22 +92,14 @@ class Deck:
 
 
 def dutch_date(d: date) -> str:
-    return f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}"
-
-
-def _group_thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return fmt_date(d, "nl")
 
 
 def format_value(value: float | None, number_format: NumberFormat) -> str:
-    """Dutch display text: 12.500, € 12.500, € -1.200, 78%; '–' for no value."""
-    if value is None:
-        return "–"
-    if number_format == "ratio":
-        return f"{round(value * 100)}%"
-    n = round(value)
-    text = ("-" if n < 0 else "") + _group_thousands(abs(n))
-    return f"€ {text}" if number_format == "euro" else text
+    """Dutch display text as on the dashboard: 12.500, € 12.500, -€ 1.200, 78%; '–' for no value."""
+    if number_format == "euro" and value is not None:
+        value = round(value)  # whole euros on slides
+    return fmt_value(value, number_format, "nl")
 
 
 _DUTCH_NUMBER = re.compile(r"^[-+]?\s?(€\s?)?[-+]?\d[\d.]*(,\d+)?\s?%?$")

@@ -289,8 +289,9 @@ def _legend(c: Canvas, names: list[str], x: float, y: float, w: float) -> None:
         cx += width
 
 
-def _label(c: Canvas, text: str, x: float, y: float, size: float, colour: str, anchor: str) -> None:
-    c.setFont(BOLD if colour == L.WHITE else FONT, size)
+def _label(c: Canvas, text: str, x: float, y: float, size: float, colour: str, anchor: str,
+           bold: bool = False) -> None:
+    c.setFont(BOLD if bold else FONT, size)
     c.setFillColor(_c(colour))
     {"left": c.drawString, "right": c.drawRightString, "center": c.drawCentredString}[anchor](x, y, text)
 
@@ -377,19 +378,18 @@ def _chart(c: Canvas, box: L.Box, spec: ChartSpec) -> None:
             if spec.kind == "waterfall":
                 if s == 0:
                     continue  # the invisible base
-                step = spec.series[0][1][i] or 0.0
-                colour = L.NAVY if i in spec.totals else ("2E9E6A" if step >= 0 else "C0262D")
+                colour = L.waterfall_colour(spec.series[0][1][i], i in spec.totals)
             c.setFillColor(_c(colour))
             lo_p, length = min(a, b), abs(b - a)
             if horizontal:
                 c.rect(lo_p, start, length, bar_w, stroke=0, fill=1)
             else:
                 c.rect(start, lo_p, bar_w, length, stroke=0, fill=1)
-            _bar_label(c, spec, i, v, horizontal, start, bar_w, lo_p, length, label_size)
+            _bar_label(c, spec, i, v, horizontal, start, bar_w, lo_p, length, label_size, L.label_colour(colour))
 
 
 def _bar_label(c: Canvas, spec: ChartSpec, i: int, v: float, horizontal: bool, start: float,
-               bar_w: float, lo_p: float, length: float, size: float) -> None:
+               bar_w: float, lo_p: float, length: float, size: float, inside: str) -> None:
     if spec.kind == "waterfall":
         text = format_value(spec.series[0][1][i] or 0.0, spec.number_format)
     else:
@@ -400,9 +400,9 @@ def _bar_label(c: Canvas, spec: ChartSpec, i: int, v: float, horizontal: bool, s
         if spec.kind == "stacked_bar" and not fits:
             return  # a sliver too thin to carry its number (PowerPoint crowds it; the data stays in the table)
         if horizontal:
-            _label(c, text, lo_p + length / 2, start + bar_w / 2 - size * 0.35, size, L.WHITE, "center")
+            _label(c, text, lo_p + length / 2, start + bar_w / 2 - size * 0.35, size, inside, "center", True)
         elif fits:
-            _label(c, text, start + bar_w / 2, lo_p + length - size - 3, size, L.WHITE, "center")
+            _label(c, text, start + bar_w / 2, lo_p + length - size - 3, size, inside, "center", True)
         else:
             _label(c, text, start + bar_w / 2, lo_p + length + 3, size, L.INK, "center")
         return

@@ -299,7 +299,15 @@ def _chart(slide, box: L.Box, spec: ChartSpec) -> None:
         "line": XL_LABEL_POSITION.ABOVE,
     }[spec.kind]
     if spec.kind == "stacked_bar":
-        labels.font.color.rgb = _rgb(L.WHITE)
+        for i, series in enumerate(plot.series):  # white or dark per fill, for contrast
+            own = series.data_labels
+            own.show_value = True
+            own.number_format = fmt
+            own.number_format_is_linked = False
+            own.position = XL_LABEL_POSITION.CENTER
+            own.font.size = labels.font.size
+            own.font.bold = True
+            own.font.color.rgb = _rgb(L.label_colour(L.SERIES[i % len(L.SERIES)]))
 
 
 def _waterfall_style(plot, spec: ChartSpec) -> None:
@@ -310,7 +318,7 @@ def _waterfall_style(plot, spec: ChartSpec) -> None:
     for i, raw in enumerate(values):
         v = raw or 0.0
         point = visible.points[i]
-        colour = L.NAVY if i in spec.totals else ("2E9E6A" if v >= 0 else "C0262D")
+        colour = L.waterfall_colour(v, i in spec.totals)
         point.format.fill.solid()
         point.format.fill.fore_color.rgb = _rgb(colour)
         # the bar height is the size of the step; the label shows the signed step or the total

@@ -135,7 +135,7 @@ def sample_deck() -> Deck:
 def test_dutch_formats():
     assert format_value(12500, "count") == "12.500"
     assert format_value(12500, "euro") == "€ 12.500"
-    assert format_value(-1200.4, "euro") == "€ -1.200"
+    assert format_value(-1200.4, "euro") == "-€ 1.200"
     assert format_value(0.78, "ratio") == "78%"
     assert format_value(1234567, "count") == "1.234.567"
     assert format_value(None, "euro") == "–"
@@ -149,6 +149,7 @@ def test_neutralise_formula_like_text_but_not_numbers():
     assert neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert neutralise("-5%") == "-5%"
     assert neutralise("-12.500") == "-12.500"
+    assert neutralise("-€ 1.200") == "-€ 1.200"
     assert neutralise("Atelier") == "Atelier"
 
 
@@ -251,7 +252,7 @@ def test_pptx_charts_are_native_with_literal_values(prs):
     assert waterfall.value_axis.tick_labels.number_format == '"€" #,##0'
     assert waterfall.series[0].format.fill.type is not None  # the base is explicitly invisible
     wf_xml = charts[5]._element.xml + waterfall._chartSpace.xml
-    assert "€ -275.000" in wf_xml and "€ 287.500" in wf_xml
+    assert "-€ 275.000" in wf_xml and "€ 287.500" in wf_xml
     column = charts[6].chart
     assert list(column.series[1].values) == [202500, 275000, None]
     line = charts[7].chart
@@ -331,7 +332,7 @@ def test_pdf_dutch_formats_and_chart_labels(pdf_file):
     texts = [p.extract_text() for p in PdfReader(str(pdf_file)).pages]
     assert "€ 12.500" in texts[1]
     assert "78%" in texts[1]
-    assert "€ 287.500" in texts[5] and "€ -275.000" in texts[5]  # waterfall labels
+    assert "€ 287.500" in texts[5] and "-€ 275.000" in texts[5]  # waterfall labels
     assert "€ 250.000" in texts[6]  # column labels
     assert "71%" in texts[7]  # line labels
     assert "OT4 Stedelijk investeren" in texts[2]
