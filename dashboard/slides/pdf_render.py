@@ -6,13 +6,11 @@ import math
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
@@ -32,18 +30,8 @@ from dashboard.slides.model import (
 
 PT = 72.0  # points per inch
 PAGE = (L.PAGE_W * PT, L.PAGE_H * PT)
-FONT, BOLD = "StuurhutSans", "StuurhutSans-Bold"
+FONT, BOLD = L.FONT, L.BOLD
 LEADING = 1.22
-
-
-def _register_fonts() -> None:
-    """Bitstream Vera ships inside reportlab: embedded Unicode text (€, ë, –) on any machine."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    fonts = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(fonts / "VeraBd.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
 def _c(hex_: str) -> HexColor:
@@ -220,8 +208,7 @@ def _table(c: Canvas, box: L.Box, spec: TableSpec) -> None:
     for row in spec.rows:
         cells = [neutralise(row[i]) if i < len(row) else "" for i in range(len(spec.headers))]
         data.append([para(t, i, False) for i, t in enumerate(cells)])
-    widths = [w * PT for w in L.table_column_widths(
-        spec.headers, spec.rows, box.w, size, lambda t, b, s: pdfmetrics.stringWidth(t, BOLD if b else FONT, s))]
+    widths = [w * PT for w in L.table_column_widths(spec.headers, spec.rows, box.w, size)]
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), _c(L.NAVY)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -454,7 +441,7 @@ def _content(c: Canvas, deck: Deck, spec: Slide, number: int) -> None:
 
 
 def render_pdf(deck: Deck, path: str | Path) -> Path:
-    _register_fonts()
+    L.register_fonts()
     path = Path(path)
     c = Canvas(str(path), pagesize=PAGE, lang="nl-NL", pageCompression=1)
     c.setTitle(deck.document_title)

@@ -9,8 +9,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
-    XL_AXIS_CROSSES,
-    XL_CHART_TYPE,
+        XL_CHART_TYPE,
     XL_LABEL_POSITION,
     XL_LEGEND_POSITION,
     XL_MARKER_STYLE,
@@ -262,7 +261,9 @@ def _chart(slide, box: L.Box, spec: ChartSpec) -> None:
     if spec.kind in ("bar", "stacked_bar"):
         # first category on top, as people read; the value axis then stays at the bottom
         category_axis.reverse_order = True
-        category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+        # c:valAx/c:crosses = max: the value axis meets the category axis at its last category, which
+        # reverse order puts at the bottom (python-pptx has no setter for this side)
+        value_axis._element.find(qn("c:crosses")).set("val", "max")
 
     for i, series in enumerate(plot.series):
         colour = L.SERIES[i % len(L.SERIES)]
@@ -302,7 +303,7 @@ def _chart(slide, box: L.Box, spec: ChartSpec) -> None:
         for i, series in enumerate(plot.series):  # white or dark per fill, for contrast
             own = series.data_labels
             own.show_value = True
-            own.number_format = fmt
+            own.number_format = f"{fmt};-{fmt};"  # empty zero section: a zero segment gets no "0" label
             own.number_format_is_linked = False
             own.position = XL_LABEL_POSITION.CENTER
             own.font.size = labels.font.size

@@ -242,8 +242,11 @@ def test_pptx_charts_are_native_with_literal_values(prs):
     assert list(bar.plots[0].categories)[0] == "OT1 Integrale opgave"
     assert list(bar.series[0].values) == [9, 7, 12, 5, 8, 6]
     assert bar.plots[0].data_labels.number_format == "#,##0"
+    assert bar.category_axis.reverse_order is True  # first team on top ...
+    assert '<c:crosses val="max"/>' in bar.value_axis._element.xml  # ... and the value axis at the bottom
     stacked = charts[3].chart
     assert stacked.chart_type == XL_CHART_TYPE.BAR_STACKED
+    assert stacked.series[2].data_labels.number_format == "#,##0;-#,##0;"  # no "0" on empty segments
     assert [s.name for s in stacked.series] == ["Gereed", "Loopt", "Vertraagd"]
     waterfall = charts[5].chart
     assert waterfall.chart_type == XL_CHART_TYPE.COLUMN_STACKED
