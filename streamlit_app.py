@@ -1,7 +1,34 @@
-"""Stuurhut entry point (placeholder until the dashboard pages land)."""
+"""Stuurhut entry point: page config, language, login hook, global filters in the URL, then the chosen page."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Stuurhut", layout="wide")
-st.title("Stuurhut")
-st.write("Het dashboard wordt opgebouwd.")
+from dashboard import navigation, state, theme  # noqa: F401  (theme: registers the Altair theme)
+from dashboard.components import start_screen
+from dashboard.i18n import t
+
+st.set_page_config(page_title="Stuurhut", page_icon=":material/sailing:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+lang = state.language()
+page, spec = navigation.build(navigation.current_role(), lang)
+st.sidebar.caption(t("app.tagline"))
+
+wh = state.warehouse()
+deals = None
+if wh is not None:
+    try:
+        deals = wh.sql("deals")
+    except Exception as exc:  # noqa: BLE001 - a file without the schema: explain, never a traceback
+        st.session_state["_db_error"] = str(exc)
+        deals = None
+
+if deals is None or deals.height == 0:
+    start_screen(state.db_path(), "missing" if wh is None else "empty")
+    st.stop()
+
+filters = state.sidebar_filters(wh, deals, lang) if spec.shows_deal else None
+if spec.shows_deal and filters is None:
+    st.warning(t("app.no_deal_access"))
+    st.stop()
+navigation.guard(spec, filters.deal if filters else None)
+page.run()

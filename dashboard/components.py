@@ -1,0 +1,153 @@
+"""Small UI pieces shared by every page: KPI tiles, status badges, empty states, source captions, tables, charts.
+
+Text that comes from spreadsheets (file names, sheet names, free text) is escaped before it reaches
+Streamlit's Markdown, and never rendered with unsafe_allow_html.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import downloads, theme
+from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value
+from dashboard.i18n import current_language, t
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def md_escape(text: object) -> str:
+    """Make any text show literally in Streamlit Markdown (no links, emphasis, HTML or LaTeX)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _lang(lang: str | None) -> str:
+    return lang or current_language()
+
+
+# --- pure helpers (tested without Streamlit) ---------------------------------------------------
+
+def tile_value(row: Mapping, lang: str = "nl") -> str:
+    """The headline of a KPI tile: "4 van 6" for a count against a fixed yearly number, else the value."""
+    value, unit = row.get("value"), row.get("unit", "count")
+    lo, hi = row.get("target_min"), row.get("target_max")
+    if value is None:
+        return "–"
+    if unit == "count" and lo is not None and lo == hi:
+        return t("tile.of", lang, value=fmt_value(value, unit, lang), target=fmt_value(lo, unit, lang))
+    return fmt_value(value, unit, lang)
+
+
+def target_text(row: Mapping, lang: str = "nl") -> str:
+    """ "Doel: 6 tot 9 · verwacht op de peildatum: 3" """
+    text = t("tile.target", lang, target=fmt_target(row.get("target_min"), row.get("target_max"), row.get("unit", "count"), lang))
+    expected = row.get("expected_to_date")
+    lo = row.get("target_min")
+    if expected is not None and lo is not None and expected != lo:
+        text += " · " + t("tile.expected", lang, value=fmt_value(expected, row.get("unit", "count"), lang))
+    return text
+
+
+def change_text(row: Mapping, lang: str = "nl") -> str | None:
+    """ "+2 sinds vorige levering", "geen verandering sinds vorige levering" or None without a previous delivery."""
+    if row.get("previous_value") is None and row.get("change") is None:
+        return None
+    change = row.get("change")
+    if change is None or fmt_change(change, row.get("unit", "count"), lang) == "0":
+        return t("tile.no_change", lang)
+    return t("tile.change", lang, change=fmt_change(change, row.get("unit", "count"), lang))
+
+
+def source_text(file: str | None, sheet: str | None, delivered: dt.date | dt.datetime | None, lang: str = "nl") -> str:
+    """ "Bron: begroting.xlsx · tabblad Begroting · geleverd 17 december 2021" (plain text, not escaped)."""
+    if not file:
+        return t("source.none", lang)
+    parts = [t("source.file", lang, file=file)]
+    if sheet:
+        parts.append(t("source.sheet", lang, sheet=sheet))
+    if delivered:
+        parts.append(t("source.delivered", lang, date=fmt_date(delivered, lang)))
+    return " · ".join(parts)
+
+
+# --- Streamlit pieces ----------------------------------------------------------------------------
+
+def status_badge(code: str | None, lang: str | None = None) -> None:
+    s = theme.status(code)
+    st.badge(s.label(_lang(lang)), color=s.badge)
+
+
+def source_caption(file: str | None, sheet: str | None, delivered: dt.date | dt.datetime | None,
+                   lang: str | None = None) -> None:
+    st.caption(md_escape(source_text(file, sheet, delivered, _lang(lang))))
+
+
+def kpi_tile(row: Mapping, lang: str | None = None) -> None:
+    """One steering indicator: value, status (colour, icon and word), target, change, source."""
+    lang = _lang(lang)
+    label = row.get("label_en" if lang == "en" else "label_nl") or row.get("indicator", "")
+    with st.container(border=True):
+        st.metric(label, tile_value(row, lang), delta=change_text(row, lang), delta_color="off",
+                  delta_arrow="auto" if row.get("change") else "off")
+        status_badge(row.get("status"), lang)
+        st.caption(md_escape(target_text(row, lang)))
+        source_caption(row.get("source_file"), row.get("source_sheet"), row.get("delivered_at"), lang)
+
+
+def kpi_grid(df: pl.DataFrame, columns: int = 3, lang: str | None = None) -> None:
+    rows = list(df.iter_rows(named=True))
+    for start in range(0, len(rows), columns):
+        cols = st.columns(columns)
+        for col, row in zip(cols, rows[start:start + columns], strict=False):
+            with col:
+                kpi_tile(row, lang)
+
+
+def empty_state(subject: str, sheet: str, lang: str | None = None) -> None:
+    """ "Nog geen gegevens over de begroting — lever het tabblad Begroting aan." """
+    st.info(t("empty.message", _lang(lang), subject=subject, sheet=sheet), icon=":material/info:")
+
+
+def download_buttons(df: pl.DataFrame, name: str, key: str, lang: str | None = None) -> None:
+    lang = _lang(lang)
+    a, b, _ = st.columns([1, 1, 4])
+    a.download_button(t("download.csv", lang), downloads.to_csv(df), file_name=f"{name}.csv", mime="text/csv",
+                      key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    b.download_button(t("download.xlsx", lang), downloads.to_xlsx(df), file_name=f"{name}.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None) -> None:
+    """A table (text shown as text) with CSV and Excel downloads of exactly what is shown."""
+    st.dataframe(df, hide_index=True, column_config=dict(column_config or {}), width="stretch")
+    download_buttons(df, name, key, lang)
+
+
+def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str = "grafiek", key: str = "chart",
+          lang: str | None = None) -> None:
+    """A themed chart, its finding as alt text, and the data behind it in an expander (with downloads)."""
+    lang = _lang(lang)
+    description = figure.to_dict().get("description") or ""
+    st.altair_chart(figure, theme=None, width="stretch")
+    if description:
+        st.caption(md_escape(description), help=None)
+    if data is not None:
+        with st.expander(t("chart.data_behind", lang), icon=":material/table:"):
+            table(data, name, key=f"{key}_data", lang=lang)
+
+
+def start_screen(db: Path, reason: str = "missing") -> None:
+    """The friendly first screen when there is no database or no data in it yet."""
+    st.title(t("start.title"))
+    st.write(t("start.intro"))
+    st.info(t(f"start.{reason}", db=str(db)), icon=":material/database:")
+    st.markdown(t("start.howto"))
+    st.code(f"stuurhut demo --db {db}\nstuurhut load mijn-levering.xlsx --db {db}", language="bash")
+    st.write(t("start.after"))

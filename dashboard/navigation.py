@@ -1,0 +1,121 @@
+"""The page registry: every page once (file, URL, Dutch and English title, icon, section) and who may see it.
+
+Adding a page is one thin script in pages/ plus one `PageSpec` line in `PAGES`. Who may open a page is
+decided by dashboard.auth's policy table (`roles_for_page`); without that module every role sees
+every page. `current_role()` and `guard()` are the hooks the login layer plugs into.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = ("publiek", "deelnemer", "kernteam", "beheer")
+
+# Section keys (order = order in the sidebar) and their titles.
+SECTIONS: dict[str, tuple[str, str]] = {
+    "sturing": ("Sturing", "Steering"),
+    "onderdelen": ("Onderdelen", "Parts of the deal"),
+    "deals": ("Alle deals", "All deals"),
+    "beheer": ("Gegevens en beheer", "Data and administration"),
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # also the auth policy's page key and the URL path
+    path: str  # script relative to the repository root
+    title_nl: str
+    title_en: str
+    icon: str  # a Material Symbol, ":material/name:"
+    section: str  # a key of SECTIONS
+    default: bool = False
+    shows_deal: bool = True  # uses the deal/year/as-of filters (cross-deal pages do not)
+
+    def title(self, lang: str = "nl") -> str:
+        return self.title_en if lang == "en" else self.title_nl
+
+    @property
+    def url_path(self) -> str:
+        return self.key
+
+    @property
+    def roles(self) -> frozenset[str]:
+        auth = _optional("dashboard.auth")
+        if auth is None:
+            return frozenset(ROLES)
+        return frozenset(auth.roles_for_page(self.key))
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overzicht", "pages/overzicht.py", "Overzicht", "Overview", ":material/dashboard:", "sturing", default=True),
+    PageSpec("gegevens", "pages/gegevens.py", "Gegevens", "Data", ":material/table_view:", "beheer"),
+)
+BY_KEY: dict[str, PageSpec] = {p.key: p for p in PAGES}
+
+
+def _optional(module: str) -> ModuleType | None:
+    """Import a module another part of the app may not have yet; a bug inside it still raises."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+def visible_pages(role: str) -> list[PageSpec]:
+    """The pages a role may see, in registry order (the navigation shows only these)."""
+    return [p for p in PAGES if role in p.roles]
+
+
+def sections(pages: list[PageSpec], lang: str = "nl") -> dict[str, list[PageSpec]]:
+    """Pages grouped under their section title, sections in SECTIONS order, empty ones left out."""
+    out: dict[str, list[PageSpec]] = {}
+    for key, (nl, en) in SECTIONS.items():
+        members = [p for p in pages if p.section == key]
+        if members:
+            out[en if lang == "en" else nl] = members
+    return out
+
+
+def current_role() -> str:
+    """Hook for the login layer: the viewer's role. Without dashboard.login everything is open (beheer)."""
+    login = _optional("dashboard.login")
+    return login.current_principal().role if login else "beheer"
+
+
+def visible_deals(codes: list[str]) -> list[str]:
+    """Hook for the login layer: the deals this viewer may pick in the deal filter."""
+    login, auth = _optional("dashboard.login"), _optional("dashboard.auth")
+    if login is None or auth is None:
+        return codes
+    principal = login.current_principal()
+    return auth.allowed_deals(principal, codes) if principal.role != "beheer" else codes
+
+
+def guard(page: PageSpec, deal: str | None) -> None:
+    """Hook for the login layer, run before every page: stops the run with "Geen toegang" when not allowed."""
+    login = _optional("dashboard.login")
+    if login is not None:
+        login.guard(page.key, deal if page.shows_deal else None)
+
+
+def build(role: str, lang: str = "nl"):
+    """st.navigation for this viewer (call once per run from streamlit_app.py): (current st.Page, its PageSpec)."""
+    import streamlit as st
+
+    pages = visible_pages(role) or [BY_KEY["overzicht"]]  # no page at all: the guard explains there is no access
+    by_page: dict[int, PageSpec] = {}
+    nav: dict[str, list] = {}
+    for title, members in sections(pages, lang).items():
+        for spec in members:
+            page = st.Page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon, url_path=spec.url_path,
+                           default=spec is pages[0])
+            by_page[id(page)] = spec
+            nav.setdefault(title, []).append(page)
+    current = st.navigation(nav, position="sidebar")
+    return current, by_page.get(id(current), pages[0])

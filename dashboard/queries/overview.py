@@ -1,0 +1,160 @@
+"""Questions of the Overzicht and Gegevens pages that the indicators API does not answer (SQL in dashboard/sql/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.format import fmt_change, fmt_value
+
+SEVERITIES = ("hoog", "middel", "laag")
+
+
+def peildata(wh, deal: str) -> list[dt.date]:
+    """The dates the deal's deliveries describe, newest first (the choices of the as-of filter)."""
+    return wh.sql("peildata", deal=deal)["peildatum"].to_list()
+
+
+def deal_years(wh, deal: str) -> list[int]:
+    return [int(y) for y in wh.sql("deal_years", deal=deal)["year"].to_list()]
+
+
+def open_bottlenecks(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
+    """reported_on, part, issue, severity, severity_rank, status, action: most severe and oldest first."""
+    return wh.sql("bottlenecks_open", deal=deal, as_of=as_of)
+
+
+def bottlenecks_by_severity(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
+    return wh.sql("bottlenecks_by_severity", deal=deal, as_of=as_of)
+
+
+def severity_counts(by_severity: pl.DataFrame) -> dict[str, int]:
+    """{"hoog": 2, "middel": 0, "laag": 1, "onbekend": 0} from bottlenecks_by_severity."""
+    out = dict.fromkeys((*SEVERITIES, "onbekend"), 0)
+    for r in by_severity.iter_rows(named=True):
+        out[r["severity"] or "onbekend"] += int(r["open_bottlenecks"])
+    return out
+
+
+@dataclass(frozen=True)
+class Freshness:
+    peildatum: dt.date | None  # the newest date any current delivery describes
+    last_loaded: dt.datetime | None  # when the newest current delivery was loaded
+    missing: list[str]  # sheets never delivered
+    stale: list[tuple[str, dt.date]]  # sheets whose delivery describes a date over three months old
+    sheets: pl.DataFrame  # sheet, file, source_sheet, loaded_at, peildatum, rows, state
+
+
+def freshness(wh, deal: str, as_of: dt.date | None = None) -> Freshness:
+    df = wh.sql("freshness", deal=deal, as_of=as_of)
+    present = df.filter(pl.col("state") != "ontbreekt")
+    return Freshness(
+        peildatum=present["peildatum"].max() if present.height else None,
+        last_loaded=present["loaded_at"].max() if present.height else None,
+        missing=df.filter(pl.col("state") == "ontbreekt")["sheet"].to_list(),
+        stale=[(r["sheet"], r["peildatum"] or r["loaded_at"].date())
+               for r in df.filter(pl.col("state") == "verouderd").iter_rows(named=True)],
+        sheets=df,
+    )
+
+
+def deliveries(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
+    """Every delivered sheet of the deal with lineage, newest first; is_current as of `as_of`."""
+    return wh.sql("deliveries", deal=deal, as_of=as_of)
+
+
+def data_warnings(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
+    return wh.sql("data_warnings", deal=deal, as_of=as_of)
+
+
+def changes(indicators: pl.DataFrame, lang: str = "nl") -> list[str]:
+    """What changed since the previous delivery, one sentence per indicator, biggest status news first.
+
+    "Kernteamoverleggen gehouden: van 2 naar 4 (+2)".
+    """
+    label = "label_en" if lang == "en" else "label_nl"
+    moved = indicators.filter(pl.col("change").is_not_null() & (pl.col("change") != 0))
+    word = ("van", "naar") if lang == "nl" else ("from", "to")
+    return [
+        f"{r[label]}: {word[0]} {fmt_value(r['previous_value'], r['unit'], lang)} {word[1]} "
+        f"{fmt_value(r['value'], r['unit'], lang)} ({fmt_change(r['change'], r['unit'], lang)})"
+        for r in moved.iter_rows(named=True)
+    ]
+
+
+STALE_AFTER_MONTHS = 3
+
+
+def months_before(d: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier (clamped to the month's last day): 31 May - 3 months = 28/29 February."""
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    for day in (d.day, 30, 29, 28):
+        try:
+            return dt.date(y, m + 1, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def stale_sheets(fresh: Freshness, as_of: dt.date) -> list[tuple[str, dt.date]]:
+    """Delivered sheets describing a date more than three months before `as_of` (the chosen Peildatum)."""
+    limit = months_before(as_of, STALE_AFTER_MONTHS)
+    out = []
+    for r in fresh.sheets.filter(pl.col("state") != "ontbreekt").iter_rows(named=True):
+        described = r["peildatum"] or r["loaded_at"].date()
+        if described < limit:
+            out.append((r["sheet"], described))
+    return out
+
+
+def is_old(peildatum: dt.date | None, today: dt.date | None = None) -> bool:
+    """The newest data describes a date more than three months ago."""
+    return peildatum is not None and peildatum < months_before(today or dt.date.today(), STALE_AFTER_MONTHS)
+
+
+# Display headers (Dutch, English) of the tables these pages show and offer for download.
+HEADERS: dict[str, tuple[str, str]] = {
+    "label_nl": ("Indicator", "Indicator"), "year": ("Jaar", "Year"), "value": ("Waarde", "Value"),
+    "target_min": ("Doel minimum", "Target minimum"), "target_max": ("Doel maximum", "Target maximum"),
+    "expected_to_date": ("Verwacht op peildatum", "Expected by as-of date"), "status_word": ("Status", "Status"),
+    "previous_value": ("Vorige levering", "Previous delivery"), "change": ("Verandering", "Change"),
+    "unit": ("Eenheid", "Unit"), "source_file": ("Bestand", "File"), "source_sheet": ("Tabblad", "Sheet"),
+    "reported_on": ("Datum", "Date"), "part": ("Onderdeel", "Part"), "issue": ("Knelpunt", "Bottleneck"),
+    "severity": ("Ernst", "Severity"), "status": ("Status", "Status"), "action": ("Actie", "Action"),
+    "sheet": ("Tabblad", "Sheet"), "file": ("Bestand", "File"), "source_sheet_name": ("Tabblad in bestand", "Sheet in file"),
+    "rows": ("Rijen", "Rows"), "peildatum": ("Peildatum", "As-of date"), "loaded_at": ("Geladen op", "Loaded at"),
+    "is_current": ("Actueel", "Current"), "rolled_back_at": ("Teruggedraaid op", "Rolled back at"),
+    "warnings": ("Waarschuwingen", "Warnings"), "delivery_id": ("Levering", "Delivery"), "batch_id": ("Zending", "Batch"),
+    "row": ("Rij", "Row"), "column": ("Kolom", "Column"), "message": ("Melding", "Message"),
+    "state": ("Stand", "State"),
+}
+
+
+def display(df: pl.DataFrame, columns: list[str], lang: str = "nl") -> pl.DataFrame:
+    """Pick `columns` and give them their display headers (so the download has the same headers)."""
+    i = 1 if lang == "en" else 0
+    return df.select(columns).rename({c: HEADERS[c][i] for c in columns if c in HEADERS})
+
+
+def indicator_table(ind: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
+    from dashboard import theme
+
+    label = "label_en" if lang == "en" else "label_nl"
+    d = ind.with_columns(
+        label_nl=pl.col(label),
+        status_word=pl.col("status").map_elements(lambda s: theme.status(s).label(lang), return_dtype=pl.String),
+    )
+    return display(d, ["label_nl", "year", "value", "target_min", "target_max", "expected_to_date", "status_word",
+                       "previous_value", "change", "unit", "source_file", "source_sheet"], lang)
+
+
+def bottleneck_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
+    return display(df, ["reported_on", "part", "issue", "severity", "status", "action"], lang)
+
+
+def default_deal(wh, codes: list[str]) -> str:
+    """The deal shown first: the one with the most deliveries (the deal actually being monitored)."""
+    ranked = [d for d in wh.sql("deal_activity")["deal"].to_list() if d in codes]
+    return ranked[0] if ranked else codes[0]

@@ -1,0 +1,155 @@
+"""The one Altair theme of Stuurhut: calm colour-blind-safe colours, status colours with icons and words, Dutch formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+
+THEME_NAME = "stuurhut"
+FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
+TEXT = "#1b1f24"
+MUTED = "#4d5761"  # 7.4:1 on white
+GRID = "#e3e7eb"
+
+# Okabe-Ito, ordered so the first colours stay apart for every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+
+# Likert scale, negative to positive: vermillion/orange, grey, sky/blue (a colour-blind-safe diverging pair).
+LIKERT_COLOURS = ("#B3470A", "#E69F00", "#BFC5CC", "#56B4E9", "#0072B2")
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    colour: str  # text/marker colour with at least 4.5:1 contrast on white (WCAG AA)
+    background: str  # light tint behind the badge text
+    icon: str
+    word_nl: str
+    word_en: str
+    badge: str  # st.badge colour name
+    rank: int  # sort order: worst first
+
+    def word(self, lang: str = "nl") -> str:
+        return self.word_nl if lang == "nl" else self.word_en
+
+    def label(self, lang: str = "nl") -> str:
+        """Icon and word together, so the status never depends on colour alone: "✓ op koers"."""
+        return f"{self.icon} {self.word(lang)}"
+
+
+STATUSES: dict[str, Status] = {
+    s.code: s
+    for s in (
+        Status("off_target", "#B3380A", "#FBE6DD", "✗", "uit koers", "off target", "red", 0),
+        Status("at_risk", "#8A5A00", "#FFF1D6", "!", "risico", "at risk", "orange", 1),
+        Status("on_target", "#00704F", "#DDF3EB", "✓", "op koers", "on target", "green", 2),
+        Status("no_data", "#5C6670", "#ECEFF2", "–", "geen gegevens", "no data", "gray", 3),
+    )
+}
+STATUS_ORDER = tuple(sorted(STATUSES, key=lambda c: STATUSES[c].rank))
+
+
+def status(code: str | None) -> Status:
+    return STATUSES.get(code or "no_data", STATUSES["no_data"])
+
+
+# d3-format / d3-time-format locale definitions for nl-NL (as in d3's locale files), with a plain
+# hyphen-minus so figures copied from a chart paste into Excel as numbers.
+NL_NUMBER_LOCALE = {
+    "decimal": ",",
+    "thousands": ".",
+    "grouping": [3],
+    "currency": ["€ ", ""],
+    "minus": "-",
+}
+NL_TIME_LOCALE = {
+    "dateTime": "%a %e %B %Y %X",
+    "date": "%d-%m-%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+    "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december"],
+    "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+}
+
+# Format strings for encodings (d3-format / d3-time-format, rendered with the locale above).
+FMT_COUNT = ",.0f"  # 12.500
+FMT_EURO = "$,.0f"  # € 12.500
+FMT_RATIO = ".0%"  # 78%
+FMT_DATE = "%-d %B %Y"  # 17 december 2021
+FMT_MONTH = "%b %Y"  # dec 2021
+
+
+def number_format(unit: str) -> str:
+    return {"euro": FMT_EURO, "ratio": FMT_RATIO}.get(unit, FMT_COUNT)
+
+
+def theme() -> dict:
+    """The theme as a Vega-Lite top-level fragment (merged into every chart's spec by Altair)."""
+    axis = {
+        "labelColor": MUTED,
+        "titleColor": TEXT,
+        "labelFont": FONT,
+        "titleFont": FONT,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "titleFontWeight": "normal",
+        "gridColor": GRID,
+        "domainColor": "#9aa4ae",
+        "tickColor": "#9aa4ae",
+        "labelLimit": 260,
+    }
+    return {
+        "config": {
+            "font": FONT,
+            "background": "#ffffff",
+            "view": {"stroke": None, "continuousWidth": 400, "continuousHeight": 260},
+            "title": {
+                "anchor": "start",
+                "font": FONT,
+                "fontSize": 16,
+                "fontWeight": 600,
+                "color": TEXT,
+                "subtitleColor": MUTED,
+                "subtitleFont": FONT,
+                "subtitleFontSize": 13,
+                "offset": 12,
+            },
+            "axis": axis,
+            "axisBand": {"grid": False, "ticks": False},
+            "legend": {
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "labelFont": FONT,
+                "titleFont": FONT,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "direction": "horizontal",
+            },
+            "header": {"labelFont": FONT, "titleFont": FONT, "labelColor": TEXT, "labelFontSize": 13},
+            "range": {"category": list(PALETTE), "ordinal": list(LIKERT_COLOURS)},
+            "bar": {"color": PALETTE[0], "cornerRadiusEnd": 2},
+            "line": {"color": PALETTE[0], "strokeWidth": 2},
+            "point": {"color": PALETTE[0], "filled": True, "size": 60},
+            "text": {"font": FONT, "color": TEXT, "fontSize": 12},
+            "rule": {"color": MUTED},
+            # Dutch decimal comma, thousands point, euro sign and month names in axes and tooltips.
+            "locale": {"number": NL_NUMBER_LOCALE, "time": NL_TIME_LOCALE},
+        },
+        # vega-embed (Streamlit's renderer) reads these too; kept for renderers that ignore config.locale.
+        "usermeta": {"embedOptions": {"formatLocale": NL_NUMBER_LOCALE, "timeFormatLocale": NL_TIME_LOCALE}},
+    }
+
+
+def enable() -> None:
+    """Register and enable the theme (idempotent; Altair keeps one theme per process)."""
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(theme)
+    alt.theme.enable(THEME_NAME)
+
+
+enable()
