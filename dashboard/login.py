@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
@@ -27,13 +28,26 @@ NO_ACCESS = "Geen toegang"
 PLEASE_LOG_IN = "Log in om deze pagina te bekijken."
 
 
+class SecretsUnreadable(Exception):
+    """A secrets.toml exists but Streamlit cannot read it."""
+
+
 def _secrets_section(name: str) -> Mapping[str, Any] | None:
-    """A section of st.secrets, or None when there is no secrets file or no such section."""
+    """A section of st.secrets, or None when there is no secrets file or no such section.
+
+    Raises SecretsUnreadable when a secrets file exists but does not parse: a typo in [auth] must not fall
+    back to demo mode and open the dashboard.
+    """
     try:
         if name not in st.secrets:
             return None
         section = st.secrets[name]
-    except Exception:  # no secrets.toml at all: Streamlit raises its own not-found error
+    except Exception as exc:  # no secrets.toml at all: Streamlit raises its own not-found error
+        from streamlit import config
+
+        files = [Path(f) for f in config.get_option("secrets.files") or []]
+        if any(f.exists() for f in files):
+            raise SecretsUnreadable(f"{', '.join(str(f) for f in files if f.exists())}: {exc}") from exc
         return None
     return section if isinstance(section, Mapping) else None
 
@@ -41,10 +55,14 @@ def _secrets_section(name: str) -> Mapping[str, Any] | None:
 def auth_mode() -> Mode:
     """"oidc" with an [auth] section in secrets, "accounts" when the accounts file has any, else "demo".
 
-    An unreadable accounts file counts as "accounts" so that a broken file closes the dashboard, not opens it.
+    An unreadable accounts or secrets file counts as "accounts" so that it closes the dashboard, not opens it.
     """
-    if _secrets_section("auth"):
-        return "oidc"
+    try:
+        if _secrets_section("auth"):
+            return "oidc"
+    except SecretsUnreadable as exc:
+        _remember_error(f"De instellingen (secrets.toml) zijn onleesbaar: {exc}")
+        return "accounts"
     try:
         return "accounts" if accounts.has_accounts() else "demo"
     except accounts.AccountsError as exc:
@@ -67,7 +85,10 @@ def _client() -> str | None:
 def _oidc_principal() -> Principal:
     if not st.user.is_logged_in:
         return ANONYMOUS
-    mapping = _secrets_section("access") or {}
+    try:
+        mapping = _secrets_section("access") or {}
+    except SecretsUnreadable:
+        return ANONYMOUS
     try:
         account_role = {a.name.casefold(): (a.role, a.deal) for a in accounts.list_users()}
     except accounts.AccountsError as exc:
@@ -136,7 +157,10 @@ def _oidc_button(where: Any) -> None:
     if not is_authlib_installed():
         where.error("Inloggen via OIDC is ingesteld, maar Authlib ontbreekt: `pip install 'Authlib>=1.3.2'`.")
         return
-    provider = (_secrets_section("access") or {}).get("provider")
+    try:
+        provider = (_secrets_section("access") or {}).get("provider")
+    except SecretsUnreadable:
+        return
     where.button("Inloggen", type="primary", on_click=st.login, args=(provider,) if provider else ())
 
 
@@ -147,14 +171,15 @@ def logout() -> None:
 
 
 def login_panel(where: Any = None) -> Principal:
-    """The sidebar block: demo note, or "Ingelogd als ..." with a logout button, or (OIDC) a login button.
+    """The sidebar block: the demo banner, or "Ingelogd als ..." with a logout button, or (OIDC) a login button.
 
-    Call once per run from the app shell; returns the principal for convenience.
+    Call once per run from the app shell (the demo banner lives here, so guard() may run more than once per
+    run without repeating it); returns the principal for convenience.
     """
     where = where if where is not None else st.sidebar
     principal = current_principal()
     if principal.demo:
-        where.caption("Demomodus: iedereen ziet alles.")
+        where.warning(DEMO_BANNER, icon=":material/lock_open:")
     elif principal.authenticated:
         where.caption(f"Ingelogd als {principal.label}")
         where.button("Uitloggen", key="stuurhut_logout", on_click=logout)
@@ -193,8 +218,6 @@ def guard(page_key: str, deal: str | None = None) -> Principal:
     (auth.can_see_personal_data etc.).
     """
     principal = current_principal()
-    if principal.demo:
-        st.warning(DEMO_BANNER, icon=":material/lock_open:")
     if auth.can_view_page(principal, page_key, deal):
         return principal
     if not principal.authenticated:

@@ -253,7 +253,7 @@ def test_removed_account_is_logged_out(acc_path: Path) -> None:
 def test_demo_mode_without_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STUURHUT_ACCOUNTS", str(tmp_path / "geen.json"))
     at = app("beheer")
-    assert texts(at.warning) == [
+    assert texts(at.sidebar.warning) == [
         "Demomodus: geen accounts ingesteld, iedereen ziet alles — voeg accounts toe met `stuurhut user add`."
     ]
     assert texts(at.markdown) == ["Pagina beheer voor demo (beheer)"]
@@ -302,3 +302,29 @@ def test_oidc_user_is_mapped_by_email(tmp_path: Path, monkeypatch: pytest.Monkey
     at.run()
     assert texts(at.info) == ["Log in om deze pagina te bekijken."]
     assert len(at.text_input) == 0  # no local password form in OIDC mode
+
+
+def test_login_page(acc_path: Path) -> None:
+    at = AppTest.from_string("from dashboard.login import login_page\nlogin_page()", default_timeout=30).run()
+    assert texts(at.title) == ["Inloggen"]
+    log_in(at, "deel", PW_DEEL)
+    assert texts(at.success) == ["U bent ingelogd als deel (deelnemer, CDOR)."]
+    assert len(at.text_input) == 0
+
+
+def test_broken_secrets_file_closes_the_dashboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import config
+
+    monkeypatch.setenv("STUURHUT_ACCOUNTS", str(tmp_path / "geen.json"))  # no accounts: would be demo mode
+    bad = tmp_path / "secrets.toml"
+    bad.write_text('[auth\nredirect_uri = "http://localhost:8501/oauth2callback"\n', encoding="utf-8")
+    old = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(bad)])
+    try:
+        at = app("overzicht")
+    finally:
+        config.set_option("secrets.files", old)
+    assert texts(at.sidebar.warning) == []  # no demo banner
+    assert texts(at.markdown) == []
+    assert texts(at.info) == ["Log in om deze pagina te bekijken."]
+    assert any(e.startswith("De instellingen (secrets.toml) zijn onleesbaar") for e in texts(at.error))
