@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.load import LoadResult, load_files
+from etl.load import LoadResult, UsageError, load_files
 from etl.problems import Problem
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -91,7 +91,11 @@ def cli_demo(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         print(f"stuurhut: kan {demo_dir / 'manifest.json'} niet lezen: {e}", file=sys.stderr)
         return 2
-    res = build_demo_db(db, demo_dir)
+    try:
+        res = build_demo_db(db, demo_dir)
+    except UsageError as e:  # a demo file named in the manifest is missing
+        print(f"stuurhut: demobestanden onvolledig: {e}", file=sys.stderr)
+        return 2
     lines = summary_lines(res, manifest)
     if not res.ok:
         bad = res.results[-1]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.exceptions
 from xlsxwriter.utility import xl_col_to_name
 
 from etl.contract import SHEETS, Column, Kind, Sheet, columns
@@ -72,6 +73,7 @@ INTRO_NL = (
     "",
     "• Elk tabblad hoort bij een onderdeel van de monitoring. Alle tabbladen zijn optioneel: "
     "lever alleen in wat u heeft. Een levering vervangt de vorige levering van hetzelfde tabblad voor dezelfde deal.",
+    "• Verwijder de tabbladen die u niet invult: dan blijft de eerder geleverde versie van die tabbladen staan.",
     "• Laat de kopregel (rij 1) staan. Vetgedrukte kolommen zijn verplicht; de overige mogen leeg blijven.",
     "• Zet de gegevens direct onder de kopregel, één regel per rij. Lege rijen en een regel 'Totaal' onderaan mogen.",
     "• Bedragen: als getal of als tekst zoals € 1.234,56. Datums: als datum of als tekst zoals 17-12-2021. "
@@ -265,7 +267,7 @@ def cli_template(args: argparse.Namespace) -> int:
     out = Path(args.output)
     try:
         build_template(out)
-    except OSError as e:
+    except (OSError, xlsxwriter.exceptions.FileCreateError) as e:
         print(f"stuurhut: kan het sjabloon niet schrijven naar {out}: {e}", file=sys.stderr)
         return 2
     n = len(SHEETS)
