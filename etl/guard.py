@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import re
@@ -364,6 +365,7 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIME
     if pid == 0:  # child
         code = 1
         try:
+            faulthandler.disable()  # a contained crash must not print a Python stack to the user's terminal
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             try:
