@@ -160,6 +160,8 @@ def note_of(ind: Indicator, row: dict[str, Any], value: float | None) -> str:
         return f"Nog geen meting van de enquête in {row['year']}"
     if ind.code in ("dev_budget_spent", "dev_budget_surplus"):
         return "Gerealiseerd is nog niet (voor alle posten) bekend"
+    if ind.code == "contacts":
+        return f"Geen export van de mailinglijst met peildatum op of voor {row['cutoff']:%d-%m-%Y}"
     if ind.code == "team_meetings":
         return "Geen ontwikkelteams bekend (tabblad Onderdelen)"
     return "Geen gegevens om dit te berekenen"
