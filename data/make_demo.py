@@ -73,10 +73,6 @@ def nl_date(d: dt.date) -> str:
     return d.strftime("%d-%m-%Y")
 
 
-def quarter(d: dt.date) -> str:
-    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
-
-
 def quarter_end(q: str) -> dt.date:
     y, n = int(q[:4]), int(q[-1])
     return (dt.date(y, 3 * n, 1) + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
@@ -144,18 +140,6 @@ class Person:
     @property
     def email(self) -> str:
         return f"deelnemer{self.num:03d}@voorbeeld.nl"
-
-
-@dataclass
-class DealSpec:
-    code: str
-    name: str
-    start: dt.date
-    end: dt.date
-    peildatum: dt.date
-    partners: list[dict]
-    parts: list[dict]
-    people: list[Person] = field(default_factory=list)
 
 
 # --- CDOR --------------------------------------------------------------------------------------------
@@ -447,7 +431,7 @@ CDOR_MILESTONES: tuple[MS, ...] = (
      "Selectie kostte meer tijd dan gedacht", False),
     ("CAS", "Casuseigenaren per gemeente betrokken", "2022-Q2", D(2022, 1, 1), None, "ER-CA-1", None, False),
     ("CAS", "Handvatten voor clusters van casussen (concept)", "2022-Q4", D(2022, 4, 1), None, "ER-CA-2", None, False),
-    ("KT", "Werkprogramma 2022 vastgesteld", D(2022, 1, 31), D(2021, 11, 1), D(2022, 2, 8), None, None, False),
+    ("KT", "Werkprogramma 2022 vastgesteld", D(2022, 1, 31), D(2021, 11, 1), D(2022, 1, 27), None, None, False),
     ("KT", "Reflectie aanpak derde jaar", D(2022, 12, 13), D(2022, 10, 1), None, None, None, False),
     ("COM", "Zes teamupdates (één per ontwikkelteam)", "2022-Q4", D(2022, 1, 1), None, None, None, False),
     ("COM", "Tips en workshop voor reuring in de gemeenten", "2022-Q3", D(2022, 3, 1), None, None,
@@ -544,7 +528,7 @@ def cdor_communication(peildatum: dt.date) -> list[dict]:
     r = rng_for("cdor-comm")
     rows: list[dict] = []
     news = [D(2021, 2, 15), D(2021, 4, 20), D(2021, 6, 22), D(2021, 9, 14), D(2021, 11, 2), D(2021, 12, 14),
-            D(2022, 1, 25), D(2022, 3, 29), D(2022, 5, 31), D(2022, 7, 12), D(2022, 9, 27)]
+            D(2022, 1, 25), D(2022, 7, 12)]  # 2022: the two atelier editions; the team updates are the others
     for i, d in enumerate(news, start=1):
         rows.append({"date": d, "channel": "nieuwsbrief", "title": f"Nieuwsbrief City Deal Openbare Ruimte #{i}",
                      "reach": 300 + int((d - D(2021, 1, 1)).days * 0.27) + r.randint(-5, 5), "part": "COM"})
@@ -755,7 +739,7 @@ BUDGET_POSTS = (
 # Share realised: 2021 final; 2022 to date at each Peildatum. Development teams hardly spent in 2021.
 REALISED = {
     "basis": {2021: 0.97, (2022, 6): 0.46, (2022, 10): 0.79},
-    "ontwikkeling": {2021: 0.19, (2022, 6): 0.31, (2022, 10): 0.58},
+    "ontwikkeling": {2021: 0.19, (2022, 6): 0.36, (2022, 10): 0.7},
 }
 
 
@@ -1000,6 +984,7 @@ class SmallDeal:
     skip: frozenset[str] = frozenset()
     survey_waves: tuple[tuple[str, int], ...] = ()
     budget_per_year: tuple[int, int] = (150000, 200000)  # basis, ontwikkeling
+    targets: tuple[dict, ...] = ()  # Doelen: the CDOR defaults do not fit a smaller deal
 
 
 FICTIONAL = (
@@ -1027,6 +1012,13 @@ FICTIONAL = (
         self_scores=(("2021-06", (4, 3, 3, 3, 3, 2)), ("2022-11", (4, 4, 4, 4, 4, 3))),
         first_person=301, survey_waves=(("2020-11", 24), ("2021-11", 27), ("2022-11", 22)),
         budget_per_year=(140000, 180000),
+        targets=({"indicator": "partners", "minimum": 12, "maximum": 16},
+                 {"indicator": "municipalities", "minimum": 6},
+                 {"indicator": "work_sessions", "minimum": 4, "maximum": 6},
+                 {"indicator": "newsletters", "minimum": 6, "maximum": 10},
+                 {"indicator": "team_updates", "minimum": 3, "maximum": 3},
+                 {"indicator": "workbook_updates", "minimum": 1, "maximum": 1},
+                 {"indicator": "survey_respondents", "minimum": 20}),
     ),
     SmallDeal(
         code="CDCB", name="City Deal Circulaire Bedrijventerreinen (fictief)", start=D(2022, 1, 1),
@@ -1048,6 +1040,12 @@ FICTIONAL = (
         self_scores=(("2022-04", (4, 3, 2, 2, 2, 3)), ("2022-10", (4, 3, 3, 3, 2, 3))),
         first_person=501, skip=frozenset({"Enquete", "Vragen", "Bijdragen"}),
         budget_per_year=(120000, 150000),
+        targets=({"indicator": "partners", "minimum": 8, "maximum": 12},
+                 {"indicator": "municipalities", "minimum": 4},
+                 {"indicator": "work_sessions", "minimum": 4, "maximum": 6},
+                 {"indicator": "newsletters", "minimum": 6, "maximum": 10},
+                 {"indicator": "team_updates", "minimum": 4, "maximum": 4},
+                 {"indicator": "workbook_updates", "minimum": 1, "maximum": 1}),
     ),
 )
 
@@ -1086,6 +1084,9 @@ def small_deal(spec: SmallDeal, out: Path) -> dict:
         for i, m in enumerate((3, 5, 6, 9, 11, 12)[: 4 + (y % 3)], start=1):
             meetings.append(MeetingRec(f"WS-{y}-{i}", D(y, m, 24), "werksessie", "Werksessie", "AT", "fysiek",
                                        sorted(r.sample(people, 12), key=lambda p: p.num)))
+        for i, m in enumerate((3, 6, 10), start=1):
+            meetings.append(MeetingRec(f"KTR-{y}-{i}", D(y, m, 3), "kartrekkersoverleg", "Trekkersoverleg", None,
+                                       "online", [next(p for p in people if code in p.teams) for code in team_codes]))
         for code, name, _ in spec.teams:
             members = [p for p in people if code in p.teams]
             months = (1, 2, 3, 4, 5, 6, 9, 10, 11) if code != spec.teams[-1][0] else (2, 4, 6, 9, 11)
@@ -1106,8 +1107,12 @@ def small_deal(spec: SmallDeal, out: Path) -> dict:
                 tuple((f"Ontwikkelbudget {c}", c, 1 / len(spec.teams)) for c, _, _ in spec.teams)
             for post, part, share in posts:
                 b = round(total * share / 100) * 100
-                if y < p_end.year:
-                    real = b * (0.35 if (kind == "ontwikkeling" and y == spec.start.year) else r.uniform(0.85, 1.1))
+                if y < p_end.year or p_end == D(y, 12, 31):
+                    # A slow first year for development money, caught up in the later years.
+                    if kind == "ontwikkeling":
+                        real = b * (0.6 if y == spec.start.year else r.uniform(1.1, 1.25))
+                    else:
+                        real = b * r.uniform(0.92, 1.03)
                 elif y == p_end.year:
                     real = b * (p_end.timetuple().tm_yday / 366) * r.uniform(0.7, 1.2)
                 else:
@@ -1143,7 +1148,7 @@ def small_deal(spec: SmallDeal, out: Path) -> dict:
         plans = [spec.start + dt.timedelta(days=int(span * f)) for f in (0.25, 0.55, 0.9)]
         for j, (label, due) in enumerate(zip(("Verkenning", "Prototype", "Oplevering"), plans, strict=True)):
             slip = r.random()
-            done = due + dt.timedelta(days=r.randint(-20, 15) if slip < 0.7 else r.randint(40, 120))
+            done = due - dt.timedelta(days=r.randint(0, 30)) if slip < 0.75 else due + dt.timedelta(days=r.randint(20, 90))
             if j == 2 and team == spec.teams[-1][0]:
                 done = None  # the quiet team does not finish
             ms.append((team, f"{label}: {res.lower()}", due, spec.start + dt.timedelta(days=j * 200), done, er, None,
@@ -1179,7 +1184,13 @@ def small_deal(spec: SmallDeal, out: Path) -> dict:
         d = D(y, 10, 1)
         if spec.start <= d <= p_end:
             comm.append({"date": d, "channel": "werkboek", "title": f"Werkboek {y}"})
+        for i, (code, _, _) in enumerate(spec.teams):
+            d = D(y, 3 + 2 * i, 20)
+            if spec.start <= d <= p_end:
+                comm.append({"date": d, "channel": "teamupdate", "title": f"Teamupdate {code}", "part": code,
+                             "reach": 60 + r.randint(0, 30)})
     bk.tidy(Communication, comm)
+    bk.tidy(Target, list(spec.targets))
     bk.tidy(SelfAssessment, [{"wave": w, "theme": t, "score": s} for w, scores in spec.self_scores
                              for t, s in zip(SELF_THEMES, scores, strict=True)])
     bk.close()
