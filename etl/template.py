@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -38,8 +39,8 @@ KIND_WORDS: dict[Kind, str] = {
 }
 
 KIND_EXAMPLES: dict[Kind, str] = {
-    "text": "vrije tekst",
-    "code": "OT1",
+    "text": "",
+    "code": "",
     "year": "2022",
     "count": "12",
     "money": "€ 12.500,00",
@@ -101,11 +102,30 @@ def choices(c: Column) -> tuple[str, ...]:
     return ()
 
 
+def _example_in_help(c: Column) -> str | None:
+    """'Korte code, bijv. OT1.' -> 'OT1': the contract's own example, if its help text gives one."""
+    m = re.search(r"bijv\. (.+?)\.?\)?$", c.help_nl)
+    return m.group(1).strip("() ") if m else None
+
+
+def _column(ref: str) -> Column | None:
+    """'Onderdelen.code' -> that contract column."""
+    sheet, field = ref.split(".")
+    for m in SHEETS:
+        if m.sheet == sheet:
+            return next((c for c in columns(m) if c.name == field), None)
+    return None
+
+
 def example(c: Column) -> str:
     if c.allowed:
         return c.allowed[0]
-    if c.ref:
-        return f"een waarde uit {c.ref.replace('.', ', kolom ')}" if c.kind != "code" else "OT1"
+    own = _example_in_help(c)
+    if own:
+        return own
+    target = _column(c.ref) if c.ref else None
+    if target is not None and (ref_example := _example_in_help(target)):
+        return ref_example
     return KIND_EXAMPLES[c.kind]
 
 
@@ -121,11 +141,8 @@ def allowed_text(c: Column) -> str:
 
 def _header_of(ref: str) -> str:
     """'Onderdelen.code' -> the Dutch header of that column ('Code')."""
-    sheet, field = ref.split(".")
-    for m in SHEETS:
-        if m.sheet == sheet:
-            return next(c.header for c in columns(m) if c.name == field)
-    return field
+    target = _column(ref)
+    return target.header if target else ref.split(".")[1]
 
 
 def help_text(c: Column) -> str:
