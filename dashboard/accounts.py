@@ -334,7 +334,7 @@ _stores_lock = threading.Lock()
 
 
 def store(path: Path | None = None) -> AccountStore:
-    p = Path(path) if path is not None else accounts_path()
+    p = (Path(path) if path is not None else accounts_path()).resolve()
     with _stores_lock:
         if p not in _stores:
             _stores[p] = AccountStore(p)
