@@ -137,6 +137,10 @@ def test_uitleg_lists_every_column(wb: openpyxl.Workbook) -> None:
                            "basis of ontwikkeling; alleen ontwikkelgeld schuift door naar volgend jaar.", "basis")
     begroot = next(r for r in sections["Begroting"] if r[0] == "Begroot")
     assert begroot[2] == "bedrag in euro" and begroot[5] == "€ 12.500,00"
+    # Examples come from the contract's help texts, following a reference to the referenced column.
+    assert sections["Deal"][0][5] == "CDOR"
+    assert next(r for r in sections["Mijlpalen"] if r[0] == "Eindresultaat")[5] == "ER-OT1-1"
+    assert next(r for r in sections["Mijlpalen"] if r[0] == "Onderdeel")[5] == "OT1"
     deelnemer = next(r for r in sections["Aanwezigheid"] if r[0] == "Deelnemer")
     assert deelnemer[2] == "tekst (wordt gepseudonimiseerd)"
     bijeenkomst = next(r for r in sections["Aanwezigheid"] if r[0] == "Bijeenkomst")
