@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import reportlab
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -46,7 +46,8 @@ TITLE = Box(MARGIN, 0.25, PAGE_W - 2 * MARGIN, 0.8)
 SUBTITLE = Box(MARGIN, 1.1, PAGE_W - 2 * MARGIN, 0.38)
 ACCENT_Y = 1.55
 BODY_TOP = 1.78
-SOURCES = Box(MARGIN, 6.5, PAGE_W - 2 * MARGIN, 0.36)
+SOURCE_SIZE = 8.5
+MAX_SOURCE_LINES = 3
 FOOTER_RULE_Y = 6.95
 FOOTER = Box(MARGIN, 7.0, PAGE_W - 2 * MARGIN, 0.3)
 
@@ -70,8 +71,32 @@ class ContentLayout:
     bullets: Box | None
 
 
+def source_lines(slide: Slide) -> list[str]:
+    """The slide's sources as lines above the footer: one source a line when that fits in two lines,
+    else run together; at most three lines (the speaker notes always list every source in full)."""
+    width = (PAGE_W - 2 * MARGIN) * 72
+    if not slide.sources:
+        return []
+    lines = [ln for src in slide.sources for ln in wrap(src, False, SOURCE_SIZE, width)]
+    if len(lines) > 2:
+        lines = wrap("; ".join(slide.sources), False, SOURCE_SIZE, width)
+    if len(lines) > MAX_SOURCE_LINES:
+        lines = lines[:MAX_SOURCE_LINES]
+        lines[-1] = lines[-1].rstrip(" ;") + " … (alle bronnen in de notities)"
+    return lines
+
+
+def sources_box(slide: Slide) -> Box | None:
+    n = len(source_lines(slide))
+    if not n:
+        return None
+    h = n * SOURCE_SIZE * LINE / 72 + 0.06
+    return Box(MARGIN, FOOTER_RULE_Y - 0.06 - h, PAGE_W - 2 * MARGIN, h)
+
+
 def body_bottom(slide: Slide) -> float:
-    return (SOURCES.y - 0.08) if slide.sources else (FOOTER_RULE_Y - 0.15)
+    box = sources_box(slide)
+    return (box.y - 0.1) if box else (FOOTER_RULE_Y - 0.15)
 
 
 def content_layout(slide: Slide) -> ContentLayout:
@@ -139,23 +164,30 @@ def bullet_font_size(box: Box, count: int) -> float:
     return 16 if count <= 5 else 14
 
 
-def table_column_widths(headers: list[str], rows: list[list[str]], width: float, size: float,
-                        measure: Callable[[str, bool, float], float] | None = None) -> list[float]:
+CELL_PAD_X = 0.08  # inches, left and right inside a table cell
+LINE = 1.22  # line height as a multiple of the font size
+
+
+def cell_pad_y(size: float) -> float:
+    """Top and bottom padding of a table cell, in points."""
+    return size * 0.45
+
+
+def _column_needs(headers: list[str], rows: list[list[str]], size: float) -> tuple[list[float], list[float]]:
+    """Per column, in points: the longest word (no word may break) and the longest text, padding included."""
+    pad = 2 * CELL_PAD_X * 72 + 2  # plus a little slack for rounding
+    mins, nats = [], []
+    for c, header in enumerate(headers):
+        cells = [(header, True)] + [(r[c], False) for r in rows if c < len(r)]
+        mins.append(max(max((text_width(w, b, size) for w in t.split()), default=0) for t, b in cells) + pad)
+        nats.append(max(text_width(t, b, size) for t, b in cells) + pad)
+    return mins, nats
+
+
+def table_column_widths(headers: list[str], rows: list[list[str]], width: float, size: float) -> list[float]:
     """Column widths in inches: every column at least as wide as its longest word (so no word is
     broken), the rest of the width shared in proportion to how much more each column's text needs."""
-    measure = measure or text_width
-    pad = 2 * 0.08 * 72 + 2  # cell margins in points, plus a little slack for rounding
-
-    def cells(c: int):
-        yield headers[c], True
-        for r in rows:
-            if c < len(r):
-                yield r[c], False
-
-    mins, nats = [], []
-    for c in range(len(headers)):
-        mins.append(max(max((measure(w, b, size) for w in t.split()), default=0) for t, b in cells(c)) + pad)
-        nats.append(max(measure(t, b, size) for t, b in cells(c)) + pad)
+    mins, nats = _column_needs(headers, rows, size)
     total = width * 72
     if sum(nats) <= total:
         widths = [n * total / sum(nats) for n in nats]
@@ -165,6 +197,37 @@ def table_column_widths(headers: list[str], rows: list[list[str]], width: float,
         extra = [n - m for n, m in zip(nats, mins, strict=True)]
         widths = [m + (total - sum(mins)) * e / sum(extra) for m, e in zip(mins, extra, strict=True)]
     return [w / 72 for w in widths]
+
+
+@dataclass(frozen=True)
+class TableFit:
+    size: float  # font size in points
+    widths: list[float]  # inches
+    heights: list[float]  # inches, header row first
+    fits: bool
+
+
+def fit_table(headers: list[str], rows: list[list[str]], box: Box) -> TableFit:
+    """The largest font size (14 down to 9 pt) at which no word breaks and the wrapped rows fit the box
+    height; the renderers draw the table with exactly these widths and heights."""
+    fit = None
+    for size in (14, 13, 12, 11, 10.5, 10, 9.5, 9):
+        mins, _ = _column_needs(headers, rows, size)
+        widths = table_column_widths(headers, rows, box.w, size)
+        heights = []
+        for r, cells in enumerate([headers, *rows]):
+            lines = max(len(wrap(cells[c] if c < len(cells) else "", r == 0, size, widths[c] * 72 - 2 * CELL_PAD_X * 72))
+                        for c in range(len(headers)))
+            heights.append((lines * size * LINE + 2 * cell_pad_y(size)) / 72)
+        fit = TableFit(size, widths, heights, sum(heights) <= box.h and sum(mins) <= box.w * 72)
+        if fit.fits:
+            return fit
+    return fit  # type: ignore[return-value]
+
+
+def wrap(text: str, bold: bool, size: float, width_pt: float) -> list[str]:
+    register_fonts()
+    return simpleSplit(text, BOLD if bold else FONT, size, width_pt) or [""]
 
 
 def register_fonts() -> None:
@@ -182,12 +245,3 @@ def text_width(text: str, bold: bool, size: float) -> float:
     """Width in points of text in the deck's font."""
     register_fonts()
     return pdfmetrics.stringWidth(text, BOLD if bold else FONT, size)
-
-
-def table_font_size(rows: int) -> float:
-    """Smaller type for long tables so they still fit the body (a deck table should stay short)."""
-    if rows <= 6:
-        return 14
-    if rows <= 9:
-        return 12
-    return 10.5

@@ -167,7 +167,7 @@ def _kpi_card(c: Canvas, box: L.Box, kpi: Kpi) -> None:
     c.drawString(left + icon_w, baseline, STATUS_WORD[kpi.status])
     top -= 2 + size * LEADING
     for line in filter(None, [f"Doel: {kpi.target_text}" if kpi.target_text else "", kpi.change_text]):
-        top = _text_block(c, left, top - 1, inner, line, FONT, 10, L.GREY, max_lines=1)
+        top = _text_block(c, left, top - 1, inner, line, FONT, 10, L.GREY, max_lines=1 if compact else 2)
 
 
 def _bullets(c: Canvas, box: L.Box, bullets: list[str]) -> None:
@@ -183,23 +183,27 @@ def _bullets(c: Canvas, box: L.Box, bullets: list[str]) -> None:
         top = _text_block(c, x + indent, top, w - indent, text, FONT, size, L.INK)
 
 
-def _sources(c: Canvas, sources: list[str]) -> None:
-    text = "\n".join(sources) if len(sources) <= 2 else "; ".join(sources)
-    top = _y(L.SOURCES.y)
-    for line in text.split("\n"):
-        top = _text_block(c, L.SOURCES.x * PT, top, L.SOURCES.w * PT, line, FONT, 9, L.GREY)
+def _sources(c: Canvas, slide: Slide) -> None:
+    box = L.sources_box(slide)
+    c.setFont(FONT, L.SOURCE_SIZE)
+    c.setFillColor(_c(L.GREY))
+    y = _y(box.y) - 0.03 * PT
+    for line in L.source_lines(slide):
+        y -= L.SOURCE_SIZE * L.LINE
+        c.drawString(box.x * PT, y + L.SOURCE_SIZE * 0.25, line)
 
 
 # --- tables --------------------------------------------------------------------------------------
 
 
 def _table(c: Canvas, box: L.Box, spec: TableSpec) -> None:
-    size = L.table_font_size(len(spec.rows))
+    fit = L.fit_table(spec.headers, spec.rows, box)
+    size = fit.size
     align = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
 
     def para(text: str, col: int, header: bool) -> Paragraph:
         style = ParagraphStyle(
-            f"c{col}{header}", fontName=BOLD if header else FONT, fontSize=size, leading=size * LEADING,
+            f"c{col}{header}", fontName=BOLD if header else FONT, fontSize=size, leading=size * L.LINE,
             textColor=_c(L.WHITE if header else L.INK), alignment=align[spec.alignment(col)],
         )
         return Paragraph(escape(text), style)
@@ -208,18 +212,18 @@ def _table(c: Canvas, box: L.Box, spec: TableSpec) -> None:
     for row in spec.rows:
         cells = [neutralise(row[i]) if i < len(row) else "" for i in range(len(spec.headers))]
         data.append([para(t, i, False) for i, t in enumerate(cells)])
-    widths = [w * PT for w in L.table_column_widths(spec.headers, spec.rows, box.w, size)]
+    widths = [w * PT for w in fit.widths]
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), _c(L.NAVY)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0.08 * PT),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0.08 * PT),
-        ("TOPPADDING", (0, 0), (-1, -1), size * 0.45),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.45),
+        ("LEFTPADDING", (0, 0), (-1, -1), L.CELL_PAD_X * PT),
+        ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PAD_X * PT),
+        ("TOPPADDING", (0, 0), (-1, -1), L.cell_pad_y(size)),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), L.cell_pad_y(size)),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, _c(L.RULE)),
     ]
     style += [("BACKGROUND", (0, r), (-1, r), _c(L.LIGHT)) for r in range(2, len(data), 2)]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = Table(data, colWidths=widths, rowHeights=[h * PT for h in fit.heights], repeatRows=1)
     table.setStyle(TableStyle(style))
     _, height = table.wrapOn(c, box.w * PT, box.h * PT)
     table.drawOn(c, box.x * PT, _y(box.y) - height)
@@ -358,7 +362,9 @@ def _chart(c: Canvas, box: L.Box, spec: ChartSpec) -> None:
             v = values[i]
             if v is None:
                 continue
-            start = band_start(i) + bar_w * gap / 2 + (0 if stacked else s * bar_w)
+            # horizontal: the first series on top of its group, as PowerPoint draws a reversed category axis
+            slot = 0 if stacked else (k - 1 - s if horizontal else s)
+            start = band_start(i) + bar_w * gap / 2 + slot * bar_w
             a, b = (vpos(run), vpos(run + v)) if stacked else (vpos(0.0), vpos(v))
             run += v if stacked else 0.0
             colour = L.SERIES[s % len(L.SERIES)]
@@ -436,7 +442,7 @@ def _content(c: Canvas, deck: Deck, spec: Slide, number: int) -> None:
     if spec.bullets and lay.bullets is not None:
         _bullets(c, lay.bullets, spec.bullets)
     if spec.sources:
-        _sources(c, spec.sources)
+        _sources(c, spec)
     _footer(c, deck, number)
 
 

@@ -333,25 +333,26 @@ def _waterfall_style(plot, spec: ChartSpec) -> None:
 
 def _table(slide, box: L.Box, spec: TableSpec) -> None:
     n_rows, n_cols = len(spec.rows) + 1, len(spec.headers)
-    size = L.table_font_size(len(spec.rows))
-    row_h = Inches(size / 72 * 2.1)
-    frame = slide.shapes.add_table(n_rows, n_cols, Inches(box.x), Inches(box.y), Inches(box.w), row_h * n_rows)
+    fit = L.fit_table(spec.headers, spec.rows, box)
+    size = fit.size
+    frame = slide.shapes.add_table(n_rows, n_cols, Inches(box.x), Inches(box.y), Inches(box.w),
+                                   Inches(sum(fit.heights)))
     table = frame.table
     table.first_row = True  # the header row is announced as such by screen readers
     table.horz_banding = True
-    widths = [Inches(w) for w in L.table_column_widths(spec.headers, spec.rows, box.w, size)]
+    widths = [Inches(w) for w in fit.widths]
     for c, w in enumerate(widths):
         table.columns[c].width = w
     for r in range(n_rows):
-        table.rows[r].height = row_h
+        table.rows[r].height = Inches(fit.heights[r])
         for c in range(n_cols):
             cell = table.cell(r, c)
             header = r == 0
             text = spec.headers[c] if header else neutralise(spec.rows[r - 1][c] if c < len(spec.rows[r - 1]) else "")
             cell.fill.solid()
             cell.fill.fore_color.rgb = _rgb(L.NAVY if header else (L.LIGHT if r % 2 == 0 else L.WHITE))
-            cell.margin_left = cell.margin_right = Inches(0.08)
-            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.margin_left = cell.margin_right = Inches(L.CELL_PAD_X)
+            cell.margin_top = cell.margin_bottom = Pt(L.cell_pad_y(size))
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             tf = cell.text_frame
             tf.word_wrap = True
@@ -398,8 +399,8 @@ def _content(prs, deck: Deck, spec: Slide, number: int):
     if spec.bullets and lay.bullets is not None:
         _bullets(slide, lay.bullets, spec.bullets)
     if spec.sources:
-        _textbox(slide, L.SOURCES, "\n".join(spec.sources) if len(spec.sources) <= 2 else "; ".join(spec.sources),
-                 9, L.GREY)
+        box = _textbox(slide, L.sources_box(spec), "\n".join(L.source_lines(spec)), L.SOURCE_SIZE, L.GREY)
+        box.text_frame.margin_top = box.text_frame.margin_bottom = Inches(0.03)
     _footer(slide, deck, number)
     return slide
 
