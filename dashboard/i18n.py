@@ -14,7 +14,11 @@ SESSION_KEY = "f_lang"  # the sidebar language switch's widget key (see dashboar
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    """locales/<lang>.json plus any locales/<area>.<lang>.json (one file per page area keeps edits apart)."""
+    out: dict[str, str] = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    for extra in sorted(LOCALES.glob(f"*.{lang}.json")):
+        out.update(json.loads(extra.read_text(encoding="utf-8")))
+    return out
 
 
 def current_language() -> str:

@@ -1,0 +1,103 @@
+"""Shared helpers for the benchmarks: timing whole processes, medians, peak memory and the RESULTS.md table."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+PY = sys.executable
+STUURHUT = str(Path(PY).with_name("stuurhut"))
+
+# Runs a command and prints its wall time and the peak RSS (KiB) of the process tree it waited for.
+_WRAP = (
+    "import resource,subprocess,sys,time,json;t=time.perf_counter();"
+    "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
+    "w=time.perf_counter()-t;"
+    "print(json.dumps({'rc':r.returncode,'s':w,'kib':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    "'err':r.stderr.decode(errors='replace')[-2000:]}))"
+)
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    rc: int
+    err: str = ""
+
+
+def run_process(cmd: list[str], env: dict | None = None) -> Run:
+    """Wall time and peak memory of one whole process (imports included)."""
+    out = subprocess.run([PY, "-c", _WRAP, *cmd], capture_output=True, text=True, env={**os.environ, **(env or {})},
+                         cwd=ROOT, check=True)
+    d = json.loads(out.stdout.strip().splitlines()[-1])
+    return Run(d["s"], d["kib"] / 1024, d["rc"], d["err"])
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def timed(fn, repeat: int = 5) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+@dataclass
+class Figure:
+    """One measured figure with its target; `ok` says whether the target is met."""
+
+    name: str
+    value: str
+    target: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, {cpu}; Python {platform.python_version()}"
+
+
+def write_results(sections: list[Section], path: Path = ROOT / "benchmarks" / "RESULTS.md") -> str:
+    lines = ["# Benchmark results", "",
+             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.",
+             "Machines here are noisy: every figure is a median of several runs and, where a target is a ratio,",
+             "the reference was measured in the same run. Reproduce with `make bench`.", ""]
+    for s in sections:
+        lines += [f"## {s.title}", "", "| figure | value | target | met |", "| --- | --- | --- | --- |"]
+        lines += [f"| {f.name} | {f.value} | {f.target} | {'ja' if f.ok else 'NEE'} |" for f in s.figures]
+        lines += [""] + [f"- {n}" for n in s.notes] + ([""] if s.notes else [])
+    text = "\n".join(lines)
+    path.write_text(text, encoding="utf-8")
+    json_path = path.with_suffix(".json")
+    json_path.write_text(json.dumps([asdict(s) for s in sections], indent=1, ensure_ascii=False), encoding="utf-8")
+    return text
