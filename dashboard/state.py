@@ -139,7 +139,7 @@ def sidebar_filters(wh, deals, lang: str) -> Filters | None:
         st.session_state["f_as_of"] = chosen = newest
     options = sorted(set(dates) | {chosen}, reverse=True)
     as_of = side.selectbox(t("filter.as_of"), options, key="f_as_of", on_change=_year_follows_as_of,
-                           format_func=lambda d: fmt_date(d, lang) + (f" ({t('filter.newest')})" if d == newest else ""),
+                           format_func=lambda d: fmt_date(d, lang) + (f" ({t('filter.newest', lang)})" if d == newest else ""),
                            help=t("filter.as_of_help"))
 
     years = overview.deal_years(wh, deal) or [as_of.year]

@@ -19,7 +19,9 @@ st.caption(t("overview.context", year=f.year, date=fmt_date(f.as_of, lang)))
 ind = indicators(wh, f.deal, f.year, f.as_of_arg)
 fresh = overview.freshness(wh, f.deal, f.as_of_arg)
 
-if ind.is_empty() or ind.filter(pl.col("status") != "no_data").is_empty():
+if f.year > f.as_of.year:
+    st.info(t("overview.future_year", year=f.year, date=fmt_date(f.as_of, lang)), icon=":material/event_upcoming:")
+elif ind.is_empty() or ind.filter(pl.col("status") != "no_data").is_empty():
     components.empty_state(t("overview.subject"), "Bijeenkomsten")
 else:
     st.subheader(charts.describe_indicator_status(ind, lang))
