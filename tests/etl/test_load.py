@@ -240,3 +240,48 @@ def test_full_disk_during_write_leaves_db_intact(base: Path, tmp_db: Path, tmp_p
     assert result.problems[0].message.startswith("De schijf is vol:")
     assert tmp_db.read_bytes() == before
     assert not list(tmp_path.glob("*.tmp-*"))
+
+
+def test_workbook_as_people_write_it(tmp_db: Path, tmp_path: Path):
+    """Title rows, text amounts and dates, an empty row and a closing Totaal row: loaded with Excel row numbers."""
+    f = write_workbook(tmp_path / "Begroting CDOR 2022 (definitief).xlsx", {
+        "Deal": DEAL,
+        "Onderdelen": PARTS,
+        "begroting ": [
+            ["Begroting City Deal Openbare Ruimte 2022"],
+            ["Bedragen in euro, stand 30 juni"],
+            [],
+            ["jaar", "Kosten soort", "POST", "Team", "Begroot (€)", "Gerealiseerd"],
+            [2022, "Ontwikkeling", "Atelier", "OT1", "€ 12.500,00", "€ 4.000,50"],
+            [],
+            ["2022", "basis", "Secretariaat", None, "2.500", None],
+            ["Totaal", None, None, None, "€ 15.000,00", "€ 4.000,50"],
+        ],
+        "Knelpunten": [["Datum", "Knelpunt", "Status", "Ernst"],
+                       ["17-12-2021", "Te weinig capaciteit bij gemeenten", "open", "Hoog"],
+                       ["3 januari 2022", "Trage besluitvorming", "in behandeling", None]],
+    })
+    result = load_files([f], tmp_db)
+    assert result.status == "loaded", result.problems
+    assert result.rows["Begroting"] == 2
+    assert q(tmp_db, "SELECT source_row, year, cost_type, part, budgeted, realised FROM raw.budget ORDER BY source_row") == [
+        (5, 2022, "ontwikkeling", "OT1", Decimal("12500.00"), Decimal("4000.50")),
+        (7, 2022, "basis", None, Decimal("2500.00"), None),
+    ]
+    assert q(tmp_db, "SELECT date, severity FROM raw.bottlenecks ORDER BY source_row") == [
+        (dt.date(2021, 12, 17), "hoog"), (dt.date(2022, 1, 3), None)]
+
+
+def test_warnings_are_kept_per_delivery(base: Path, tmp_db: Path, tmp_path: Path):
+    load_files([base], tmp_db)
+    f = write_workbook(tmp_path / "mijlpalen.xlsx", {"Mijlpalen": [
+        ["Onderdeel", "Mijlpaal", "Gepland", "Gereed", "Status"],
+        ["OT1", "Afwegingskader gereed", "2022-Q2", dt.date(2022, 8, 1), "gereed"],
+        ["OT1", "Pilot gestart", "Q1 2022", None, "loopt"]]})
+    result = load_files([f], tmp_db, deal="CDOR")
+    assert result.status == "loaded", result.problems
+    assert [(w.row, w.column, w.message) for w in result.warnings] == [
+        (2, "Gereed", "Gereed 01-08-2022 ligt na de Peildatum 30-06-2022; klopt de datum?")]
+    assert q(tmp_db, "SELECT delivery_id, sheet, row, \"column\", message FROM meta.warnings") == [
+        (5, "Mijlpalen", 2, "Gereed", "Gereed 01-08-2022 ligt na de Peildatum 30-06-2022; klopt de datum?")]
+    assert q(tmp_db, "SELECT planned FROM raw.milestones ORDER BY source_row") == [(dt.date(2022, 6, 30),), (dt.date(2022, 3, 31),)]

@@ -107,3 +107,31 @@ def test_console_script_in_subprocess(good: Path, tmp_db: Path):
     p = subprocess.run([sys.executable, "-m", "etl.cli", "load", "--bogus"], cwd=REPO, env=env,
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 2
+
+
+def test_serve_execs_streamlit_with_db(monkeypatch, tmp_db: Path, tmp_path: Path):
+    import etl.serve
+
+    calls = []
+    monkeypatch.setattr(etl.serve.os, "execvpe", lambda prog, argv, env: calls.append((prog, argv, env, os.getcwd())))
+    monkeypatch.chdir(tmp_path)
+    tmp_db.write_bytes(b"")
+    assert main(["serve", "--port", "8765", "--db", str(tmp_db)]) == 0
+    ((prog, argv, env, cwd),) = calls
+    assert prog == sys.executable
+    assert argv == [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", "8765"]
+    assert env["STUURHUT_DB"] == str(tmp_db.absolute())
+    assert cwd == str(REPO)
+
+
+def test_progress_shows_on_stderr_after_a_second(monkeypatch, capsys):
+    import etl.load
+
+    p = etl.load._StderrProgress()
+    p("lezen: groot.xlsx")
+    monkeypatch.setattr(p, "start", p.start - 5)
+    import time
+
+    time.sleep(0.6)
+    p.close()
+    assert "bezig (5 s): lezen: groot.xlsx" in capsys.readouterr().err
