@@ -21,6 +21,7 @@ MEETING_SHORT = {
     "kernteam_meetings": "Kernteam", "directors_meetings": "Directeurenoverleg", "work_sessions": "Werksessies atelier",
     "atelier_days": "Atelierdagen", "team_meetings": "Minst actieve ontwikkelteam", "lead_meetings": "Kartrekkers",
 }
+BUDGET = ("dev_budget_spent", "dev_budget_surplus")
 MAX_BOTTLENECKS = 5
 
 
@@ -28,21 +29,32 @@ def build_deck(wh, deal: str, as_of: dt.date | str | None = None) -> Deck:
     """The deck as of a date (default: the newest data). Raises indicators.UnknownDeal for an unknown code."""
     as_of = parse_date(as_of) if isinstance(as_of, str) else as_of
     ind = indicators(wh, deal, as_of=as_of)  # checks the deal first
-    info = deals(wh, as_of).filter(pl.col("code") == deal)
-    name = info["name"][0] if info.height else deal
+    info = deals(wh).filter(pl.col("code") == deal)
+    name = info["name"][0] if info.height and info["name"][0] else deal
     peil = deal_peildatum(wh, deal, as_of) or as_of
     year = (peil or dt.date.today()).year
     rows = {r["indicator"]: r for r in ind.filter(pl.col("year") == year).iter_rows(named=True)}
     deck = Deck(deal_code=deal, deal_name=name, as_of=peil)
     deck.slides.append(Slide(kind="title", title=name))
+    if not rows:
+        deck.slides.append(_no_data(peil))
+        return deck
     deck.slides.append(_summary(rows, year))
     rest = [c for c in rows if c not in SUMMARY]
     if rest:
         deck.slides.append(_other_indicators(rows, rest, year))
-    deck.slides.append(_meetings(rows, year))
-    deck.slides.append(_budget(rows, year))
-    changes = overview.changes(ind.filter(pl.col("year") == year))
-    deck.slides.append(_changes(changes, rows, peil))
+    if any(rows[c]["value"] is not None for c in MEETINGS if c in rows):
+        deck.slides.append(_meetings(rows, year))
+    if any(rows[c]["source_file"] for c in BUDGET if c in rows):
+        last_year = info["end"][0].year if info.height and info["end"][0] else None
+        deck.slides.append(_budget(rows, year, last_year))
+    this_year = ind.filter(pl.col("year") == year)
+    appeared = this_year.filter(pl.col("value").is_not_null() & pl.col("previous_value").is_null()
+                                & pl.col("previous_status").is_not_null())
+    changes = overview.changes(this_year) + [
+        f"{r['label_nl']}: nu {fmt_value(r['value'], r['unit'])} (vorige levering: geen gegevens)"
+        for r in appeared.iter_rows(named=True)]
+    deck.slides.append(_changes(changes, rows, peil, overview.peildata(wh, deal)))
     bottlenecks, open_ = _bottlenecks(wh, deal, as_of)
     deck.slides.append(bottlenecks)
     deck.slides.append(_decisions(open_, rows))
@@ -132,6 +144,19 @@ def _summary(rows: dict[str, dict], year: int) -> Slide:
     )
 
 
+def _no_data(peil: dt.date | None) -> Slide:
+    when = f" op {fmt_date(peil)}" if peil else ""
+    return Slide(
+        title=f"Nog geen cijfers{when}",
+        bullets=["Er is voor deze peildatum nog geen levering geladen",
+                 "Lever de tabbladen aan via het dashboard of met `stuurhut load`"],
+    )
+
+
+def _code(short: str) -> str:
+    return next(c for c, label in MEETING_SHORT.items() if label.lower() == short)
+
+
 def _other_indicators(rows: dict[str, dict], codes: list[str], year: int) -> Slide:
     table_rows = [[rows[c]["label_nl"], value_text(rows[c]), rows[c]["target_text_nl"] or "geen doel",
                    f"{STATUS_WORD[rows[c]['status']]}", change_text(rows[c]).replace(" sinds vorige levering", "")]
@@ -151,9 +176,10 @@ def _meetings(rows: dict[str, dict], year: int) -> Slide:
     held = [r["value"] for r in shown]
     goal = [r["target_min"] for r in shown]
     expected = [r["expected_to_date"] for r in shown]
-    behind = [MEETING_SHORT[r["indicator"]].lower() for r in shown if r["status"] in ("at_risk", "off_target")]
+    behind = [MEETING_SHORT[r["indicator"]].lower() for r in shown if r["status"] in ("off_target", "at_risk")]
+    behind.sort(key=lambda label: 0 if rows[_code(label)]["status"] == "off_target" else 1)
     title = (f"Bijeenkomsten {year}: achter op " + " en ".join(behind[:2])) if behind else \
-        f"Bijeenkomsten {year}: alle soorten op koers"
+        f"Bijeenkomsten {year}: alle soorten met gegevens op koers"
     return Slide(
         title=title,
         subtitle="Gehouden tot de peildatum, tegen wat er nu verwacht mag worden",
@@ -168,12 +194,16 @@ def _meetings(rows: dict[str, dict], year: int) -> Slide:
     )
 
 
-def _budget(rows: dict[str, dict], year: int) -> Slide:
-    shown = [rows[c] for c in ("dev_budget_spent", "dev_budget_surplus") if c in rows]
+def _budget(rows: dict[str, dict], year: int, last_year: int | None) -> Slide:
+    shown = [rows[c] for c in BUDGET if c in rows]
     spent = rows.get("dev_budget_spent")
     surplus = rows.get("dev_budget_surplus")
-    if surplus and surplus["value"] is not None:
-        title = f"Ontwikkelbudget: {fmt_value(surplus['value'], 'euro')} nog beschikbaar in {year}"
+    if surplus and surplus["value"] is not None and surplus["value"] < 0:
+        title = f"Ontwikkelbudget {year}: {fmt_value(-surplus['value'], 'euro')} overschreden"
+    elif surplus and surplus["value"] is not None and last_year is not None and year >= last_year:
+        title = f"Ontwikkelbudget: {fmt_value(surplus['value'], 'euro')} niet besteed aan het einde van de deal"
+    elif surplus and surplus["value"] is not None:
+        title = f"Ontwikkelbudget {year}: {fmt_value(surplus['value'], 'euro')} over voor {year + 1}"
     else:
         title = f"Ontwikkelbudget {year}: nog niet volledig bekend"
     bullets = []
@@ -183,13 +213,22 @@ def _budget(rows: dict[str, dict], year: int) -> Slide:
     return Slide(title=title, kpis=[kpi(r) for r in shown], bullets=bullets, sources=sources(shown))
 
 
-def _changes(changes: list[str], rows: dict[str, dict], peil: dt.date | None) -> Slide:
+def _changes(changes: list[str], rows: dict[str, dict], peil: dt.date | None, delivered: list[dt.date]) -> Slide:
     since = f" (vergeleken met {fmt_date(peil - dt.timedelta(days=1))})" if peil else ""
-    moved = [r for r in rows.values() if r["change"] not in (None, 0)]
+    moved = [r for r in rows.values() if r["change"] not in (None, 0)
+             or (r["value"] is not None and r["previous_value"] is None and r["previous_status"] is not None)]
+    first = len([d for d in delivered if peil is None or d <= peil]) <= 1
+    if changes:
+        title = f"{len(changes)} {'indicator' if len(changes) == 1 else 'indicatoren'} veranderd sinds de vorige levering"
+    elif first:
+        title = "Eerste levering: nog niets om mee te vergelijken"
+    else:
+        title = "Geen veranderingen sinds de vorige levering"
     return Slide(
-        title=f"{len(changes)} indicatoren veranderd sinds de vorige levering" if changes
-        else "Geen veranderingen sinds de vorige levering",
-        bullets=changes[:8] or ["Alle indicatoren staan gelijk aan de vorige levering"],
+        title=title,
+        bullets=changes[:8] or [
+            "Er is geen eerdere levering met een peildatum vóór deze" if first
+            else "Alle indicatoren staan gelijk aan de vorige levering"],
         sources=sources(moved),
         notes="Vergelijking van de indicatoren op de peildatum met die van de dag ervoor" + since + "."
               + (f" Nog {len(changes) - 8} veranderingen staan niet op de dia." if len(changes) > 8 else ""),
@@ -223,7 +262,8 @@ def _decisions(open_: pl.DataFrame, rows: dict[str, dict]) -> Slide:
     off = [r for r in rows.values() if r["status"] == "off_target"]
     bullets += [f"Uit koers: {r['label_nl']} ({value_text(r)}; doel {r['target_text_nl']})" for r in off]
     return Slide(
-        title=f"{len(bullets)} punten voor besluit en aandacht" if bullets else "Geen besluitpunten",
+        title=(f"{len(bullets)} {'punt' if len(bullets) == 1 else 'punten'} voor besluit en aandacht" if bullets
+               else "Geen besluitpunten"),
         bullets=bullets[:7] or ["Alle indicatoren zijn op koers en er zijn geen zware knelpunten"],
         sources=sources(off) + (["Bron: tabblad Knelpunten van de huidige levering"] if open_.height else []),
         notes="Voorstel: de directeuren besluiten over de gevraagde acties bij de zware knelpunten en over "
