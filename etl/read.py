@@ -178,6 +178,9 @@ def _read_workbook(path: Path, isolate: bool) -> ReadResult:
                                         "opslaan of uploaden); sla het opnieuw op als .xlsx en lever het opnieuw aan.")])
     try:
         if isolate:
+            import fastexcel  # noqa: F401 - imported once here rather than in every child
+            import pyarrow  # noqa: F401 - the parent needs it to unpickle the child's record batches
+
             tables, problems = guard.run_isolated(parse_workbook, str(path))
         else:
             tables, problems = parse_workbook(str(path))
@@ -200,9 +203,8 @@ def _read_workbook(path: Path, isolate: bool) -> ReadResult:
 def _head_from_calamine(reader: Any, name: str) -> dict[int, dict[int, Any]]:
     """Excel rows 1..HEAD_ROWS as text via calamine (ODS, or an xlsx whose XML the guard could not map)."""
     s = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=guard.HEAD_ROWS, dtypes="string")
-    info = s.available_columns()
-    abs_idx = [c.absolute_index for c in info]
     batch = s.to_arrow()
+    abs_idx = [c.absolute_index for c in s.selected_columns]
     head: dict[int, dict[int, Any]] = {}
     for i, row in enumerate(batch.to_pylist()):
         cells = {abs_idx[j]: v for j, v in enumerate(row.values()) if v is not None and str(v).strip() != ""}
@@ -329,8 +331,8 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
                 continue
             t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
             sheet = reader.load_sheet(name, header_row=t.header_row - 1)
-            t.abs_cols = [c.absolute_index for c in sheet.available_columns()]
             batch, errs = sheet.to_arrow_with_errors()
+            t.abs_cols = [c.absolute_index for c in sheet.selected_columns]  # cached; available_columns() re-infers
             t.data = _portable(batch)
             if errs is not None:
                 t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
