@@ -28,8 +28,11 @@ carried AS (
                 WHEN unknown_before = 0 THEN budgeted_before - realised_before END AS carried_in
     FROM chain
 ),
+-- the deal's last year: the year of its Einde, else the last budget year
 last_years AS (
-    SELECT deal, max(year) AS last_year FROM stg_deal_years(p_deal, p_as_of) GROUP BY deal
+    SELECT p.deal, coalesce(year(d.end_date), max(p.year)) AS last_year
+    FROM per_year AS p LEFT JOIN stg_deal(p_deal, p_as_of) AS d USING (deal)
+    GROUP BY p.deal, d.end_date
 )
 SELECT c.deal, c.year, c.cost_type, c.budgeted, c.realised, c.realised_so_far, c.posts_unknown,
        c.carried_in,

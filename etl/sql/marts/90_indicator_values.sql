@@ -86,13 +86,15 @@ v_survey AS (
            CAST(previous_respondents AS DOUBLE) AS reference_value
     FROM survey_waves(p_deal, p_as_of) WHERE newest_of_year
 ),
+dev AS (
+    SELECT * FROM budget_carry_over(p_deal, p_as_of) WHERE cost_type = 'ontwikkeling'
+),
 v_budget AS (
     SELECT deal, year, 'dev_budget_spent' AS indicator,
            CASE WHEN available > 0 THEN CAST(realised AS DOUBLE) / CAST(available AS DOUBLE) END AS value
-    FROM budget_carry_over(p_deal, p_as_of) WHERE cost_type = 'ontwikkeling'
+    FROM dev
     UNION ALL
-    SELECT deal, year, 'dev_budget_surplus', CAST(surplus AS DOUBLE)
-    FROM budget_carry_over(p_deal, p_as_of) WHERE cost_type = 'ontwikkeling'
+    SELECT deal, year, 'dev_budget_surplus', CAST(surplus AS DOUBLE) FROM dev
 ),
 -- cumulative: every milestone planned on or before the year's cutoff counts for that year
 v_milestones AS (

@@ -2,20 +2,25 @@
 -- Years run from the Deal sheet's Start to Einde; without them, over the years found in the data.
 -- cutoff is the last day that counts for the year: its 31 December, or ref_date in a year in progress.
 CREATE OR REPLACE MACRO stg_deal_years(p_deal, p_as_of) AS TABLE
-WITH data_years AS (
-    SELECT deal, year FROM stg_budget(p_deal, p_as_of)
-    UNION ALL SELECT deal, year FROM stg_meetings(p_deal, p_as_of)
-    UNION ALL SELECT deal, year FROM stg_communication(p_deal, p_as_of)
-    UNION ALL SELECT deal, planned_year FROM stg_milestones(p_deal, p_as_of)
-    UNION ALL SELECT deal, year FROM stg_survey(p_deal, p_as_of)
-    UNION ALL SELECT deal, year(ref_date) FROM stg_deal(p_deal, p_as_of)
+WITH cur AS (
+    SELECT delivery_id, deal FROM stg_deliveries(p_deal, p_as_of)
+),
+-- read straight from the raw tables (one current-delivery lookup instead of one per staging model)
+data_years AS (
+    SELECT c.deal, r.year FROM raw.budget AS r JOIN cur AS c USING (delivery_id)
+    UNION ALL SELECT c.deal, year(r.date) FROM raw.meetings AS r JOIN cur AS c USING (delivery_id)
+    UNION ALL SELECT c.deal, year(r.date) FROM raw.communication AS r JOIN cur AS c USING (delivery_id)
+    UNION ALL SELECT c.deal, year(r.planned) FROM raw.milestones AS r JOIN cur AS c USING (delivery_id)
+    UNION ALL SELECT c.deal, CAST(left(r.wave, 4) AS INTEGER) FROM raw.survey AS r JOIN cur AS c USING (delivery_id)
 ),
 bounds AS (
     SELECT d.deal, d.ref_date, d.start_date, d.end_date,
            CAST(coalesce(year(d.start_date), y.min_year) AS INTEGER) AS first_year,
            CAST(coalesce(year(d.end_date), y.max_year) AS INTEGER) AS last_year
     FROM stg_deal(p_deal, p_as_of) AS d
-    LEFT JOIN (SELECT deal, min(year) AS min_year, max(year) AS max_year FROM data_years GROUP BY deal) AS y
+    LEFT JOIN (SELECT deal, min(year) AS min_year, max(year) AS max_year
+               FROM (SELECT deal, year FROM data_years UNION ALL SELECT deal, year(ref_date) FROM stg_deal(p_deal, p_as_of))
+               GROUP BY deal) AS y
         USING (deal)
 ),
 years AS (
