@@ -104,9 +104,12 @@ class _DbState:
         if self.con is None or sheet not in self.current:
             return None
         model = by_sheet(sheet)
-        rel = self.con.table(f"raw.{model.table}").filter(
-            duckdb.ColumnExpression("delivery_id") == duckdb.ConstantExpression(self.current[sheet][0]))
-        return rel.select(duckdb.ColumnExpression(field_name)).pl()[field_name]
+        try:
+            rel = self.con.table(f"raw.{model.table}").filter(
+                duckdb.ColumnExpression("delivery_id") == duckdb.ConstantExpression(self.current[sheet][0]))
+            return rel.select(duckdb.ColumnExpression(field_name)).pl()[field_name]
+        except duckdb.CatalogException:  # a database from before this column or table existed
+            return None
 
     def peildatum(self) -> dt.date | None:
         s = self.values("Deal", "as_of")
@@ -280,7 +283,13 @@ def _row_counts(items: list[_Item]) -> dict[str, int]:
 
 def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Path, deal_arg: str | None,
          dry_run: bool, say: Progress) -> LoadResult:
-    state = _DbState(db)
+    try:
+        state = _DbState(db)
+    except duckdb.Error as e:
+        msg = (f"De database {db} kan niet worden geopend ({str(e).splitlines()[0]}); er is niets geladen. "
+               "Controleer of het pad naar een Stuurhut-database wijst.")
+        return LoadResult("rejected", problems + [Problem(db.name, None, None, None, msg)], rows=_row_counts(items),
+                          dry_run=dry_run)
     try:
         say("controleren")
         deal, peil = _resolve_deal(items, problems, files, deal_arg, state)

@@ -96,3 +96,21 @@ def test_sigkill_at_random_moments(files: dict[str, Path], tmp_path: Path):
     assert p2.wait(timeout=60) == 0, p2.stderr.read()
     assert snapshot(db)[-1][1:] == ("Aanwezigheid", ROWS, ROWS)
     assert sorted(x.name for x in tmp_path.iterdir()) == [".stuurhut.key", "stuurhut.duckdb", "stuurhut.duckdb.lock"]
+
+
+def test_concurrent_loads_serialise(files: dict[str, Path], tmp_path: Path):
+    """Two loads at once: the lock makes the second wait; both deliveries land, neither is lost in the swap."""
+    db = tmp_path / "stuurhut.duckdb"
+    p = stuurhut_load(str(files["base"]), "--db", str(db))
+    assert p.wait(timeout=60) == 0, p.stderr.read()
+    partners = write_workbook(tmp_path / "partners.xlsx", {"Partners": [["Organisatie", "Soort"], ["Gemeente A", "gemeente"]]})
+    first = stuurhut_load(str(files["a"]), "--db", str(db), "--deal", "CDX")
+    second = stuurhut_load(str(partners), "--db", str(db), "--deal", "CDX")
+    assert first.wait(timeout=60) == 0, first.stderr.read()
+    assert second.wait(timeout=60) == 0, second.stderr.read()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        sheets = con.execute("SELECT sheet, rows FROM meta.deliveries WHERE batch_id > 1 ORDER BY sheet").fetchall()
+    finally:
+        con.close()
+    assert sheets == [("Aanwezigheid", ROWS), ("Partners", 1)]

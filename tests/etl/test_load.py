@@ -285,3 +285,13 @@ def test_warnings_are_kept_per_delivery(base: Path, tmp_db: Path, tmp_path: Path
     assert q(tmp_db, "SELECT delivery_id, sheet, row, \"column\", message FROM meta.warnings") == [
         (5, "Mijlpalen", 2, "Gereed", "Gereed 01-08-2022 ligt na de Peildatum 30-06-2022; klopt de datum?")]
     assert q(tmp_db, "SELECT planned FROM raw.milestones ORDER BY source_row") == [(dt.date(2022, 6, 30),), (dt.date(2022, 3, 31),)]
+
+
+def test_not_a_database(base: Path, tmp_path: Path):
+    db = tmp_path / "kapot.duckdb"
+    db.write_bytes(b"dit is geen database" * 100)
+    result = load_files([base], db)
+    assert result.status == "rejected"
+    assert result.problems[0].message.startswith(f"De database {db} kan niet worden geopend (")
+    assert result.problems[0].message.endswith("er is niets geladen. Controleer of het pad naar een Stuurhut-database wijst.")
+    assert db.read_bytes() == b"dit is geen database" * 100
