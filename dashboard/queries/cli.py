@@ -87,8 +87,8 @@ def _table_text(deal: dict, rows: list[dict], as_of: dt.date | None) -> str:
     table = [("Indicator", "Jaar", "Waarde", "Doel", "Status", "Sinds vorige levering")]
     for r in rows:
         value = format_value(r["value"], r["unit"])
-        if r["accrual"] == "sum" and r["expected_to_date"] is not None and r["value"] is not None \
-                and r["expected_to_date"] != r["target_min"]:
+        in_progress = r["cutoff"] is not None and (r["cutoff"].month, r["cutoff"].day) != (12, 31)
+        if r["accrual"] == "sum" and r["expected_to_date"] is not None and r["value"] is not None and in_progress:
             value += f" (verwacht tot nu: {format_value(r['expected_to_date'], r['unit'])})"
         change = "" if r["change"] is None else _signed(r["change"], r["unit"])
         status = STATUS_NL[r["status"]] + (f": {r['note_nl']}" if r["note_nl"] else "")
@@ -107,7 +107,7 @@ def _signed(change: float, unit: str) -> str:
         return "gelijk"
     if unit == "ratio":
         pp = change * 100
-        return f"{pp:+.0f} procentpunt".replace(".", ",")
+        return (f"{pp:+.1f}" if abs(pp) < 1 else f"{pp:+.0f}").replace(".", ",") + " procentpunt"
     text = format_value(abs(change), unit)
     return ("+" if change > 0 else "-") + text
 
