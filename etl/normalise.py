@@ -472,6 +472,19 @@ def _month_number(col: str) -> pl.Expr:
 
 def _text_date(t: pl.Series) -> pl.Series:
     """Dates from cleaned, lower-cased text with single spaces."""
+    # fast path for the two everyday layouts; the regex guard keeps chrono's leniency ("+2021", "1-2-21") out
+    col = pl.col("t")
+    out = pl.DataFrame({"t": t}).select(
+        pl.when(col.str.contains(r"^\d{1,2}-\d{1,2}-\d{4}$")).then(col.str.to_date("%d-%m-%Y", strict=False))
+        .when(col.str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")).then(col.str.to_date("%Y-%m-%d", strict=False))
+    ).to_series().alias("v")
+    rest = (out.is_null() & t.is_not_null()).arg_true()
+    if rest.len() == 0:
+        return out
+    return out.clone().scatter(rest, _text_date_general(t.gather(rest)))
+
+
+def _text_date_general(t: pl.Series) -> pl.Series:
     g = pl.DataFrame({"t": t}).select(pl.col("t").str.extract_groups(_DATE_RE)).unnest("t")
     y1 = pl.col("y1").cast(pl.Int32)
     year = pl.coalesce(

@@ -423,3 +423,38 @@ def test_likert_score():
 def test_likert_score_from_numbers():
     assert likert_score(pl.Series([1, 5, None])).to_list() == [1.0, 5.0, None]
     assert likert_score(pl.Series([True, False])).to_list() == [1.0, 0.0]
+
+
+# --- scale ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_one_million_text_amounts_and_dates(capsys):
+    """The measurement quoted in the report: 1M Dutch text amounts and 1M text dates."""
+    import random
+    import time
+
+    rnd = random.Random(1)
+    samples = []
+    for _ in range(2000):
+        euros, cents = rnd.randrange(0, 10**7), rnd.randrange(100)
+        dots = f"{euros:,}".replace(",", ".")
+        samples.append(rnd.choice([f"€ {dots},{cents:02d}", f"{dots},{cents:02d}", f"{euros}", f"€{dots}"]))
+    amounts = pl.Series("Begroot", samples).sample(1_000_000, with_replacement=True, seed=1)
+    days = [D(2000, 1, 1) + dt.timedelta(days=rnd.randrange(20000)) for _ in range(2000)]
+    maanden = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december")
+    texts = [rnd.choice([d.strftime("%d-%m-%Y"), d.isoformat(), f"{d.day} {maanden[d.month - 1]} {d.year}"])
+             for d in days]
+    dates = pl.Series("Datum", texts).sample(1_000_000, with_replacement=True, seed=1)
+
+    timings = {}
+    for name, series, kind in (("money", amounts, "money"), ("date", dates, "date")):
+        start = time.perf_counter()
+        values, invalid = normalise(series, kind)
+        timings[name] = (time.perf_counter() - start) * 1000
+        assert values.null_count() == 0 and not invalid.any()
+    with capsys.disabled():
+        print(f"\n1M text amounts: {timings['money']:.0f} ms; 1M text dates: {timings['date']:.0f} ms")
+    # generous bound: a shared CI machine; on an idle core each takes about a second or less
+    assert timings["money"] < 15_000 and timings["date"] < 15_000
