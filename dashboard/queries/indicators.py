@@ -14,8 +14,8 @@ from etl.catalogue import BY_CODE, Indicator
 STATUSES = ("on_target", "at_risk", "off_target", "no_data")
 STATUS_NL = {
     "on_target": "op koers",
-    "at_risk": "aandacht nodig",
-    "off_target": "niet op koers",
+    "at_risk": "risico",
+    "off_target": "uit koers",
     "no_data": "geen gegevens",
 }
 STATUS_EN = {"on_target": "on target", "at_risk": "at risk", "off_target": "off target", "no_data": "no data"}

@@ -354,3 +354,13 @@ def test_cli_start_does_not_import_streamlit() -> None:
             "print(any(m.split('.')[0] in ('streamlit', 'altair') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_status_words_match_the_dashboard_theme():
+    # one status vocabulary for CLI, dashboard and slides
+    from dashboard import theme
+    from dashboard.queries.indicators import STATUS_EN, STATUS_NL
+
+    for code, word in STATUS_NL.items():
+        assert theme.STATUSES[code].word_nl == word
+        assert theme.STATUSES[code].word_en == STATUS_EN[code]
