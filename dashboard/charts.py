@@ -269,11 +269,15 @@ def waterfall(df: pl.DataFrame, lang: str = "nl", title: str | None = None) -> a
 # --- timeline: planned versus done ---------------------------------------------------------------
 
 def _timeline_table(df: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """df: item, part, planned, done, status -> late flag (done after planned, or open and overdue)."""
+    """df: item, part, planned, done, status -> late flag (done after planned, or open and overdue).
+
+    A df that already has a `late` column (the warehouse's milestone_flags) keeps it, so chart and table agree.
+    """
     open_ = ~pl.col("status").is_in(["gereed", "vervallen"])
+    derived = (pl.when(pl.col("done").is_not_null()).then(pl.col("done") > pl.col("planned"))
+               .otherwise(open_ & (pl.col("planned") < pl.lit(as_of))))
     return df.with_columns(
-        late=pl.when(pl.col("done").is_not_null()).then(pl.col("done") > pl.col("planned"))
-        .otherwise(open_ & (pl.col("planned") < pl.lit(as_of))),
+        late=pl.col("late").fill_null(False) if "late" in df.columns else derived,
         until=pl.coalesce(pl.col("done"), pl.lit(as_of)),
     )
 
@@ -355,3 +359,223 @@ def target_vs_actual(df: pl.DataFrame, unit: str = "count", lang: str = "nl", ti
 def count_of(done: int, total: int, noun: str, lang: str = "nl") -> str:
     """A finding like "2 van 6 kernteamoverleggen gehouden" built from parts: `noun` carries the rest."""
     return t("chart.count_of", lang, done=fmt_count(done, lang), total=fmt_count(total, lang), noun=noun)
+
+
+# --- Ontwikkelteams, Eindresultaten 2023, Communicatie en netwerk (pages B) ---------------------------
+
+# Status of a milestone or end result (Mijlpalen/Eindresultaten.Status): colour, icon and word together.
+WORK_STATUSES: dict[str, theme.Status] = {
+    s.code: s
+    for s in (
+        theme.Status("gereed", "#00704F", "#DDF3EB", "✓", "gereed", "done", "green", 0),
+        theme.Status("loopt", "#0072B2", "#DCEBF5", "▶", "loopt", "in progress", "blue", 1),
+        theme.Status("vertraagd", "#B3380A", "#FBE6DD", "!", "vertraagd", "delayed", "red", 2),
+        theme.Status("niet gestart", "#5C6670", "#ECEFF2", "○", "niet gestart", "not started", "gray", 3),
+        theme.Status("vervallen", "#6B4E71", "#EFE8F0", "✗", "vervallen", "dropped", "violet", 4),
+    )
+}
+# Ten fixed colours for the ten channels and the ten partner types (same category, same colour on every chart).
+CATEGORY_COLOURS = (*theme.PALETTE[:6], "#8C6D31", "#7F7F7F", "#000000", "#F0E442")
+
+
+def work_status_label(code: str | None, lang: str = "nl") -> str:
+    """ "✓ gereed", "! vertraagd" ("✓ done" in English); an unknown code as it is."""
+    s = WORK_STATUSES.get(code or "")
+    return s.label(lang) if s else (code or "–")
+
+
+def meeting_status_label(code: str | None, lang: str = "nl") -> str:
+    """The indicator status as icon and word: "✓ op koers"."""
+    return theme.status(code).label(lang)
+
+
+def _work_scale(lang: str) -> alt.Scale:
+    codes = tuple(WORK_STATUSES)
+    return alt.Scale(domain=[WORK_STATUSES[c].label(lang) for c in codes], range=[WORK_STATUSES[c].colour for c in codes])
+
+
+def _category_scale(codes: tuple[str, ...], labels: list[str]) -> alt.Scale:
+    return alt.Scale(domain=labels, range=list(CATEGORY_COLOURS[: len(codes)]))
+
+
+def describe_team_meetings(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
+    if df.height == 0:
+        return t("chart.team_meetings.none", lang)
+    on = df.filter(pl.col("meetings_status") == "on_target").height
+    least = df.sort(["held", "part"]).row(0, named=True)
+    return t("chart.team_meetings.finding", lang, on=on, n=df.height, year=year, team=least["part"],
+             held=fmt_count(least["held"], lang))
+
+
+def team_meetings(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelMixin:
+    """Meetings held per team in the year, coloured and labelled by the team_meetings status; dashed line: expected.
+
+    df: part, part_name, held, expected, target_min, target_max, meetings_status (queries.teams.team_overview).
+    """
+    _rows(df, "team_meetings")
+    if df.height == 0:
+        return _empty(describe_team_meetings(df, year, lang))
+    d = df.select(
+        "part", pl.col("part_name").fill_null(""), pl.col("held").cast(pl.Float64),
+        status=pl.col("meetings_status").map_elements(lambda s: theme.status(s).word(lang), return_dtype=pl.String),
+        label=pl.struct("meetings_status", "held").map_elements(
+            lambda r: f"{theme.status(r['meetings_status']).icon} {fmt_count(r['held'], lang)}", return_dtype=pl.String),
+    )
+    tip = [alt.Tooltip("part:N", title=t("chart.part", lang)), alt.Tooltip("part_name:N", title=" "),
+           alt.Tooltip("held:Q", title=t("chart.team_meetings.held", lang), format=theme.FMT_COUNT),
+           alt.Tooltip("status:N", title=t("chart.status", lang))]
+    base = alt.Chart(d).encode(y=alt.Y("part:N", title=None, sort=d["part"].to_list()), tooltip=tip)
+    colour = alt.Color("status:N", scale=_status_scale(lang), title=t("chart.status", lang))
+    bars = base.mark_bar(height=16).encode(x=alt.X("held:Q", title=t("chart.team_meetings.axis", lang, year=year),
+                                                   axis=alt.Axis(format=theme.FMT_COUNT, tickMinStep=1)), color=colour)
+    text = base.mark_text(align="left", dx=4).encode(x="held:Q", text="label:N",
+                                                    color=alt.Color("status:N", scale=_status_scale(lang), legend=None))
+    layers = [bars, text]
+    expected = df["expected"][0]
+    if expected is not None:
+        layers.append(alt.Chart(pl.DataFrame({"x": [float(expected)]})).mark_rule(strokeDash=[4, 3], color=theme.TEXT)
+                      .encode(x="x:Q"))
+    chart = alt.layer(*layers).properties(height=max(80, 30 * d.height), width="container")
+    from dashboard.format import fmt_target
+
+    target = fmt_target(df["target_min"][0], df["target_max"][0], "count", lang)
+    subtitle = t("chart.team_meetings.subtitle", lang, expected=fmt_count(expected, lang), target=target)
+    return _titled(chart, describe_team_meetings(df, year, lang), subtitle)
+
+
+def describe_end_results_status(df: pl.DataFrame, lang: str = "nl") -> str:
+    if df.height == 0:
+        return t("chart.end_results.none", lang)
+    counted = df.filter(pl.col("status") != "vervallen")
+    ready = counted.filter(pl.col("status") == "gereed")["end_results"].sum()
+    return count_of(ready, counted["end_results"].sum(), t("chart.end_results.noun", lang), lang)
+
+
+def end_results_status(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
+    """Per part a bar of its end results stacked by status (colour, and icon plus word in the legend).
+
+    df: part, part_name, status, end_results (queries.results.by_status).
+    """
+    _rows(df, "end_results_status")
+    if df.height == 0:
+        return _empty(describe_end_results_status(df, lang))
+    order = {c: i for i, c in enumerate(WORK_STATUSES)}
+    d = df.select(
+        "part", pl.col("part_name").fill_null(""), "end_results",
+        status=pl.col("status").map_elements(lambda s: work_status_label(s, lang), return_dtype=pl.String),
+        rank=pl.col("status").replace_strict(order, default=len(order), return_dtype=pl.Int32),
+    )
+    tip = [alt.Tooltip("part:N", title=t("chart.part", lang)), alt.Tooltip("part_name:N", title=" "),
+           alt.Tooltip("status:N", title=t("chart.status", lang)),
+           alt.Tooltip("end_results:Q", title=t("chart.end_results.count", lang), format=theme.FMT_COUNT)]
+    parts = d["part"].unique(maintain_order=True).to_list()
+    chart = alt.Chart(d).mark_bar(height=16).encode(
+        y=alt.Y("part:N", title=None, sort=parts),
+        x=alt.X("end_results:Q", title=t("chart.end_results.count", lang), stack="zero",
+                axis=alt.Axis(format=theme.FMT_COUNT, tickMinStep=1)),
+        color=alt.Color("status:N", scale=_work_scale(lang), title=t("chart.status", lang)),
+        order=alt.Order("rank:Q"),
+        tooltip=tip,
+    ).properties(height=max(80, 28 * len(parts)), width="container")
+    return _titled(chart, describe_end_results_status(df, lang), t("chart.end_results.subtitle", lang))
+
+
+def describe_communication(df: pl.DataFrame, period_text: str, lang: str = "nl") -> str:
+    if df.height == 0:
+        return t("chart.comms.none", lang, period=period_text)
+    per = df.group_by("channel").agg(pl.col("items").sum()).sort(["items", "channel"], descending=[True, False])
+    top = per.row(0, named=True)
+    return t("chart.comms.finding", lang, n=fmt_count(df["items"].sum(), lang), period=period_text,
+             channel=t(f"comms.channel.{top['channel']}", lang), k=fmt_count(top["items"], lang))
+
+
+def communication(df: pl.DataFrame, period: str, period_text: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Items per month (period "month") or year ("year"), stacked by channel; the total above each bar.
+
+    df: month or year, channel, items, reach (queries.comms.by_month / by_year).
+    """
+    from etl.contract import CHANNELS
+
+    _rows(df, "communication")
+    if df.height == 0:
+        return _empty(describe_communication(df, period_text, lang))
+    labels = [t(f"comms.channel.{c}", lang) for c in CHANNELS]
+    d = df.select(period, "items", "channel", label=pl.col("channel").map_elements(
+        lambda c: t(f"comms.channel.{c}", lang), return_dtype=pl.String))
+    totals = df.group_by(period).agg(pl.col("items").sum()).sort(period)
+    if period == "month":
+        x = alt.X("month:O", timeUnit="yearmonth", title=None, axis=alt.Axis(format="%b", labelAngle=0))
+        x_total = x
+    else:
+        x = x_total = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
+    tip = [alt.Tooltip(f"{period}:{'T' if period == 'month' else 'O'}", title=t(f"comms.col.{period}", lang),
+                       **({"format": theme.FMT_MONTH} if period == "month" else {})),
+           alt.Tooltip("label:N", title=t("comms.col.channel", lang)),
+           alt.Tooltip("items:Q", title=t("comms.col.items", lang), format=theme.FMT_COUNT)]
+    bars = alt.Chart(d).mark_bar().encode(
+        x=x, y=alt.Y("items:Q", title=t("comms.col.items", lang), axis=alt.Axis(format=theme.FMT_COUNT, tickMinStep=1)),
+        color=alt.Color("label:N", title=t("comms.col.channel", lang), scale=_category_scale(CHANNELS, labels)),
+        order=alt.Order("channel:N"), tooltip=tip,
+    )
+    text = alt.Chart(totals).mark_text(dy=-7).encode(x=x_total, y="items:Q", text=alt.Text("items:Q", format=theme.FMT_COUNT))
+    chart = alt.layer(bars, text).properties(height=280, width="container")
+    return _titled(chart, describe_communication(df, period_text, lang))
+
+
+def describe_contacts_by_tag(df: pl.DataFrame, lang: str = "nl") -> str:
+    tagged = df.filter(pl.col("tag").is_not_null())
+    if tagged.height == 0:
+        return t("chart.contacts.none", lang)
+    top = tagged.sort(["contacts", "tag"], descending=[True, False]).row(0, named=True)
+    return t("chart.contacts.finding", lang, tag=top["tag"], n=fmt_count(top["contacts"], lang))
+
+
+def contacts_by_tag(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
+    """Contacts per mailing-list tag, most first (a contact with several tags counts under each). df: tag, contacts."""
+    _rows(df, "contacts_by_tag")
+    if df.height == 0:
+        return _empty(describe_contacts_by_tag(df, lang))
+    d = df.select(pl.col("tag").fill_null(t("comms.no_tag", lang)), "contacts")
+    tip = [alt.Tooltip("tag:N", title=t("comms.col.tag", lang)),
+           alt.Tooltip("contacts:Q", title=t("comms.col.contacts", lang), format=theme.FMT_COUNT)]
+    base = alt.Chart(d).encode(y=alt.Y("tag:N", title=None, sort=d["tag"].to_list()), tooltip=tip)
+    bars = base.mark_bar(height=14).encode(x=alt.X("contacts:Q", title=t("comms.col.contacts", lang),
+                                                   axis=alt.Axis(format=theme.FMT_COUNT)))
+    text = base.mark_text(align="left", dx=4).encode(x="contacts:Q", text=alt.Text("contacts:Q", format=theme.FMT_COUNT))
+    chart = alt.layer(bars, text).properties(height=max(80, 22 * d.height), width="container")
+    return _titled(chart, describe_contacts_by_tag(df, lang), t("chart.contacts.subtitle", lang))
+
+
+def describe_partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> str:
+    if df.height == 0 or df["active"].sum() == 0:
+        return t("chart.partners.none", lang)
+    last = df.filter(pl.col("year") == df["year"].max())
+    municipalities = last.filter(pl.col("partner_kind") == "gemeente")["active"].sum()
+    return t("chart.partners.finding", lang, n=fmt_count(last["active"].sum(), lang), year=last["year"][0],
+             m=fmt_count(municipalities, lang))
+
+
+def partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
+    """Active partners per year stacked by type, the total above each bar. df: year, partner_kind, active."""
+    from etl.contract import PARTNER_KINDS
+
+    _rows(df, "partners_by_kind")
+    if df.height == 0 or df["active"].sum() == 0:
+        return _empty(describe_partners_by_kind(df, lang))
+    labels = [t(f"comms.kind.{k}", lang) for k in PARTNER_KINDS]
+    rank = {k: i for i, k in enumerate(PARTNER_KINDS)}
+    d = df.filter(pl.col("active") > 0).select(
+        "year", "active", rank=pl.col("partner_kind").replace_strict(rank, default=len(rank), return_dtype=pl.Int32),
+        kind=pl.col("partner_kind").map_elements(lambda k: t(f"comms.kind.{k}", lang), return_dtype=pl.String))
+    totals = df.group_by("year").agg(pl.col("active").sum()).sort("year")
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
+    tip = [alt.Tooltip("year:O", title=t("comms.col.year", lang)), alt.Tooltip("kind:N", title=t("comms.col.kind", lang)),
+           alt.Tooltip("active:Q", title=t("comms.col.active", lang), format=theme.FMT_COUNT)]
+    bars = alt.Chart(d).mark_bar(size=48).encode(
+        x=x, y=alt.Y("active:Q", title=t("comms.col.active", lang), axis=alt.Axis(format=theme.FMT_COUNT)),
+        color=alt.Color("kind:N", title=t("comms.col.kind", lang), scale=_category_scale(PARTNER_KINDS, labels)),
+        order=alt.Order("rank:Q"), tooltip=tip,
+    )
+    text = alt.Chart(totals).mark_text(dy=-7).encode(x=x, y="active:Q", text=alt.Text("active:Q", format=theme.FMT_COUNT))
+    chart = alt.layer(bars, text).properties(height=300, width="container")
+    return _titled(chart, describe_partners_by_kind(df, lang), t("chart.partners.subtitle", lang))

@@ -1,0 +1,74 @@
+"""Questions of the Eindresultaten 2023 page: the register of end results with status, progress and linked milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import polars as pl
+
+from dashboard.format import fmt_count
+from dashboard.i18n import t
+from etl.contract import PROGRESS_STATUSES
+
+
+def register(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
+    """end_result, part, part_name, result, status, progress, milestones, milestones_done, milestone_names, note."""
+    return wh.sql("end_results_register", deal=deal, as_of=as_of)
+
+
+def by_status(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
+    """part, part_name, status, end_results: counts per part and status."""
+    return wh.sql("end_results_by_status", deal=deal, as_of=as_of)
+
+
+def status_counts(by_status_df: pl.DataFrame) -> dict[str, int]:
+    """{"niet gestart": 2, "loopt": 12, "gereed": 0, "vertraagd": 0, "vervallen": 0} summed over the parts."""
+    out = dict.fromkeys(PROGRESS_STATUSES, 0)
+    for r in by_status_df.iter_rows(named=True):
+        out[r["status"]] = out.get(r["status"], 0) + int(r["end_results"])
+    return out
+
+
+def part_names(df: pl.DataFrame) -> dict[str, str]:
+    """{"OT1": "OT1 — Integrale opgave ..."} in register order, for the part filter."""
+    out: dict[str, str] = {}
+    for r in df.iter_rows(named=True):
+        out.setdefault(r["part"], f"{r['part']} — {r['part_name']}" if r["part_name"] else r["part"])
+    return out
+
+
+def select(df: pl.DataFrame, parts: Iterable[str] = (), statuses: Iterable[str] = ()) -> pl.DataFrame:
+    """The register rows of the chosen parts and statuses (nothing chosen = all)."""
+    parts, statuses = list(parts), list(statuses)
+    if parts:
+        df = df.filter(pl.col("part").is_in(parts))
+    if statuses:
+        df = df.filter(pl.col("status").is_in(statuses))
+    return df
+
+
+def register_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
+    """The register as shown and downloaded: status as icon and word, linked milestones as "1 van 2" and names."""
+    from dashboard.charts import work_status_label
+
+    return pl.DataFrame({
+        t("results.col.id", lang): df["end_result"],
+        t("results.col.part", lang): df["part"],
+        t("results.col.result", lang): df["result"],
+        t("results.col.status", lang): [work_status_label(s, lang) for s in df["status"]],
+        t("results.col.progress", lang): (df["progress"] * 100).round(0).cast(pl.Int64),
+        t("results.col.milestones_done", lang): [
+            t("teams.of", lang, done=fmt_count(d, lang), total=fmt_count(n, lang)) if n else "–"
+            for d, n in zip(df["milestones_done"], df["milestones"], strict=True)],
+        t("results.col.milestones", lang): df["milestone_names"].fill_null(""),
+        t("results.col.note", lang): df["note"].fill_null(""),
+    })
+
+
+def styled(table: pl.DataFrame, lang: str = "nl"):
+    """The register table with each status in its colour (icon and word are in the text already)."""
+    from dashboard.charts import WORK_STATUSES
+
+    colours = {s.label(lang): f"color: {s.colour}; background-color: {s.background}" for s in WORK_STATUSES.values()}
+    return table.to_pandas().style.map(lambda v: colours.get(v, ""), subset=[t("results.col.status", lang)])

@@ -1,0 +1,147 @@
+"""Questions of the Ontwikkelteams page: the development teams, their milestones, meetings against target and end results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.format import fmt_count, fmt_target
+from dashboard.i18n import t
+from dashboard.queries.indicators import status_of
+from etl.catalogue import BY_CODE
+
+ALL = "alle"  # the team picker's value for "Alle teams"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure comes from: the current delivery of one sheet."""
+
+    file: str | None
+    sheet: str
+    delivered: dt.datetime | None
+
+
+def source(wh, deal: str, sheet: str, as_of: dt.date | None = None) -> Source:
+    """The current delivery of `sheet` (its Dutch contract name) as of `as_of`; file None when never delivered."""
+    df = wh.sql("sheet_sources", deal=deal, as_of=as_of).filter(pl.col("sheet") == sheet)
+    if df.is_empty():
+        return Source(None, sheet, None)
+    row = df.row(0, named=True)
+    return Source(row["file"], sheet, row["loaded_at"])
+
+
+def sources(wh, deal: str, sheets: tuple[str, ...], as_of: dt.date | None = None) -> dict[str, Source]:
+    return {sheet: source(wh, deal, sheet, as_of) for sheet in sheets}
+
+
+def percent(values: pl.Series) -> pl.Series:
+    """Fractions 0..1 as whole percentages 0..100 (what the progress bars show and the downloads hold)."""
+    return (values * 100).round(0).cast(pl.Int64)
+
+
+def teams(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
+    """part, part_name, lead: the development teams (the same ones the team_meetings indicator counts)."""
+    return wh.sql("teams", deal=deal, as_of=as_of)
+
+
+def team_names(df: pl.DataFrame) -> dict[str, str]:
+    """{"OT1": "OT1 — Integrale opgave en beleidsontwikkeling"} for the team picker."""
+    return {r["part"]: f"{r['part']} — {r['part_name']}" if r["part_name"] else r["part"]
+            for r in df.iter_rows(named=True)}
+
+
+def meeting_target(ind: pl.DataFrame, year: int) -> dict[str, float | None]:
+    """The team_meetings indicator's target for the year: target_min, target_max and expected_to_date."""
+    row = ind.filter((pl.col("indicator") == "team_meetings") & (pl.col("year") == year))
+    if row.is_empty():
+        code = BY_CODE["team_meetings"]
+        return {"target_min": code.target_min, "target_max": code.target_max, "expected_to_date": code.target_min}
+    r = row.row(0, named=True)
+    return {k: r[k] for k in ("target_min", "target_max", "expected_to_date")}
+
+
+def team_overview(wh, deal: str, parts: list[str], year: int, ind: pl.DataFrame,
+                  as_of: dt.date | None = None) -> pl.DataFrame:
+    """One row per team: milestones (total, due, done, late), meetings held in `year` with the indicator's target and
+    a status by the indicator's rule, end results (total, ready) and their mean progress."""
+    df = wh.sql("team_overview", deal=deal, parts=list(parts), year=year, as_of=as_of)
+    target = meeting_target(ind, year)
+    spec = BY_CODE["team_meetings"]
+    status = [status_of(spec, float(h), target["expected_to_date"], target["target_max"]) for h in df["held"]]
+    return df.with_columns(
+        pl.lit(target["expected_to_date"], dtype=pl.Float64).alias("expected"),
+        pl.lit(target["target_min"], dtype=pl.Float64).alias("target_min"),
+        pl.lit(target["target_max"], dtype=pl.Float64).alias("target_max"),
+        pl.Series("meetings_status", status, dtype=pl.String),
+    )
+
+
+def milestones(wh, deal: str, parts: list[str], as_of: dt.date | None = None) -> pl.DataFrame:
+    """The teams' milestones: part, part_name, milestone, planned, done, status, progress, end_result, note,
+    is_due, is_late (by milestone_flags' rule) and ref_date."""
+    return wh.sql("team_milestones", deal=deal, parts=list(parts), as_of=as_of)
+
+
+def timeline_data(ms: pl.DataFrame, with_part: bool = False) -> pl.DataFrame:
+    """Rows for charts.timeline: item (prefixed with the team code when several teams show), part, planned, done,
+    status and late (the warehouse's flag, so chart and table agree)."""
+    item = pl.concat_str(pl.col("part"), pl.lit(" · "), pl.col("milestone")) if with_part else pl.col("milestone")
+    return ms.select(item.alias("item"), "part", "planned", "done", "status", pl.col("is_late").alias("late"))
+
+
+def overview_table(df: pl.DataFrame, year: int, lang: str = "nl") -> pl.DataFrame:
+    """The six teams side by side, as shown and downloaded (Dutch or English headers)."""
+    from dashboard.charts import meeting_status_label
+
+    of = lambda a, b: t("teams.of", lang, done=fmt_count(a, lang), total=fmt_count(b, lang))  # noqa: E731
+    rows = []
+    for r in df.iter_rows(named=True):
+        rows.append({
+            t("teams.col.team", lang): r["part"],
+            t("teams.col.name", lang): r["part_name"] or "",
+            t("teams.col.milestones_done", lang): of(r["done"], r["milestones"]),
+            t("teams.col.due", lang): r["due"],
+            t("teams.col.late", lang): r["late"],
+            t("teams.col.progress", lang): None if r["progress"] is None else round(r["progress"] * 100),
+            t("teams.col.meetings", lang, year=year): of(r["held"], r["target_min"]) if r["target_min"] is not None
+            else fmt_count(r["held"], lang),
+            t("teams.col.meetings_status", lang): meeting_status_label(r["meetings_status"], lang),
+            t("teams.col.end_results", lang): of(r["end_results_ready"], r["end_results"]),
+        })
+    return pl.DataFrame(rows, schema_overrides={t("teams.col.progress", lang): pl.Int64})
+
+
+def meeting_tile(row: dict, year: int, src: Source, lang: str = "nl") -> dict:
+    """One team's meetings as a KPI-tile row (components.kpi_tile): held, the indicator's target and status."""
+    return {"label_nl": t("teams.tile.meetings", "nl", year=year), "label_en": t("teams.tile.meetings", "en", year=year),
+            "value": row["held"], "unit": "count", "target_min": row["target_min"], "target_max": row["target_max"],
+            "expected_to_date": row["expected"], "status": row["meetings_status"],
+            "source_file": src.file, "source_sheet": src.sheet, "delivered_at": src.delivered}
+
+
+def milestone_table(ms: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
+    """A team's milestones as shown and downloaded: late ones marked with a word, not only a colour."""
+    from dashboard.charts import work_status_label
+
+    late = t("chart.timeline.late", lang)
+    return pl.DataFrame({
+        t("teams.col.team", lang): ms["part"],
+        t("teams.col.milestone", lang): ms["milestone"],
+        t("chart.planned", lang): ms["planned"],
+        t("chart.done", lang): ms["done"],
+        t("chart.status", lang): [work_status_label(s, lang) for s in ms["status"]],
+        t("teams.col.on_time", lang): ["! " + late if x else "" for x in ms["is_late"]],
+        t("teams.col.progress", lang): percent(ms["progress"]),
+        t("teams.col.end_result", lang): ms["end_result"],
+        t("teams.col.note", lang): ms["note"],
+    }, schema_overrides={t("chart.done", lang): pl.Date})
+
+
+def target_words(df: pl.DataFrame, lang: str = "nl") -> str:
+    """ "6 tot 12" from a team_overview frame (its target columns)."""
+    if df.is_empty():
+        return ""
+    return fmt_target(df["target_min"][0], df["target_max"][0], "count", lang)

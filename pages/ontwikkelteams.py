@@ -1,0 +1,84 @@
+"""Ontwikkelteams: the development teams side by side, and per team its milestones, meetings and end results."""
+
+import streamlit as st
+
+from dashboard import charts, components, state
+from dashboard.format import fmt_date, fmt_ratio
+from dashboard.i18n import t
+from dashboard.queries import results, teams
+from dashboard.queries.indicators import indicators
+
+f = state.filters()
+wh = state.warehouse()
+lang = f.lang
+
+st.title(t("teams.title", deal=f.deal_name))
+st.caption(t("teams.context", year=f.year, date=fmt_date(f.as_of, lang)))
+
+names = teams.team_names(teams.teams(wh, f.deal, f.as_of_arg))
+if not names:
+    components.empty_state(t("teams.subject"), "Onderdelen")
+    st.stop()
+team = st.selectbox(t("teams.picker"), [teams.ALL, *names], key="team", bind="query-params",
+                    format_func=lambda c: t("teams.all") if c == teams.ALL else names[c])
+parts = list(names) if team == teams.ALL else [team]
+src = teams.sources(wh, f.deal, ("Bijeenkomsten", "Mijlpalen", "Eindresultaten"), f.as_of_arg)
+ind = indicators(wh, f.deal, f.year, f.as_of_arg)
+overview = teams.team_overview(wh, f.deal, parts, f.year, ind, f.as_of_arg)
+ms = teams.milestones(wh, f.deal, parts, f.as_of_arg)
+bar = st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)
+
+
+def caption(*sheets: str) -> None:
+    for sheet in sheets:
+        components.source_caption(src[sheet].file, sheet, src[sheet].delivered, lang)
+
+
+if team == teams.ALL:
+    st.header(t("teams.overview"))
+    table = teams.overview_table(overview, f.year, lang)
+    components.table(table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
+                     column_config={t("teams.col.progress", lang): bar})
+    st.caption(t("teams.overview_help", year=f.year, indicator=t("teams.tile.meetings", year=f.year)))
+    caption("Mijlpalen", "Bijeenkomsten", "Eindresultaten")
+else:
+    row = overview.row(0, named=True)
+    cols = st.columns(4)
+    cols[0].metric(t("teams.tile.milestones"), t("teams.of", done=row["done"], total=row["milestones"]))
+    cols[1].metric(t("teams.tile.late"), row["late"], help=t("teams.tile.late_help"))
+    cols[2].metric(t("teams.tile.progress"), fmt_ratio(row["progress"], lang))
+    cols[3].metric(t("teams.tile.end_results"), t("teams.of", done=row["end_results_ready"], total=row["end_results"]))
+    with st.columns(2)[0]:
+        components.kpi_tile(teams.meeting_tile(row, f.year, src["Bijeenkomsten"]), lang)
+
+st.header(t("teams.meetings", year=f.year))
+if src["Bijeenkomsten"].file is None:
+    components.empty_state(t("teams.subject"), "Bijeenkomsten")
+elif team == teams.ALL:
+    components.chart(charts.team_meetings(overview, f.year, lang), teams.overview_table(overview, f.year, lang),
+                     name=f"teamoverleggen_{f.deal}_{f.year}", key="team_meetings", lang=lang)
+    caption("Bijeenkomsten")
+
+st.header(t("teams.milestones"))
+if src["Mijlpalen"].file is None:
+    components.empty_state(t("teams.milestones_subject"), "Mijlpalen")
+elif ms.is_empty():
+    st.info(t("teams.no_milestones"), icon=":material/info:")
+else:
+    ref = ms["ref_date"][0]
+    components.chart(charts.timeline(teams.timeline_data(ms, with_part=team == teams.ALL), ref, lang),
+                     teams.milestone_table(ms, lang), name=f"mijlpalen_{f.deal}_{team}", key="milestones", lang=lang)
+    caption("Mijlpalen")
+
+if team != teams.ALL:
+    st.header(t("teams.end_results"))
+    register = results.select(results.register(wh, f.deal, f.as_of_arg), parts=[team])
+    if src["Eindresultaten"].file is None:
+        components.empty_state(t("teams.end_results_subject"), "Eindresultaten")
+    elif register.is_empty():
+        st.info(t("teams.no_end_results"), icon=":material/info:")
+    else:
+        table = results.register_table(register, lang)
+        components.table(table, f"eindresultaten_{f.deal}_{team}", key="team_results", lang=lang,
+                         column_config={t("results.col.progress", lang): bar})
+        caption("Eindresultaten")
