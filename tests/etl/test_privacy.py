@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from etl.load import load_files
 from tests.conftest import write_workbook
@@ -16,7 +14,6 @@ from tests.conftest import write_workbook
 PEOPLE = ["Anna Jansen", "a.jansen@voorbeeld.nl", "Bert de Vries", "b.devries@voorbeeld.nl", "Deelnemer 12",
           "Chantal Bakker", "c.bakker@voorbeeld.nl", "Daan Visser", "d.visser@voorbeeld.nl", "e.smit@voorbeeld.nl"]
 NEEDLES = ["jansen", "devries", "de vries", "bakker", "visser", "smit@", "deelnemer 12", "@voorbeeld.nl"]
-HAS_READER = importlib.util.find_spec("etl.read") is not None
 
 DEAL = [["Code", "Naam", "Peildatum"], ["CDX", "City Deal Fictief (test)", dt.date(2022, 6, 30)]]
 
@@ -69,7 +66,6 @@ def test_attendance_and_survey_are_pseudonymised(tmp_path: Path, tmp_db: Path):
     assert any("Gemeente A" in v for v in values["raw.attendance.organisation"])
 
 
-@pytest.mark.skipif(not HAS_READER, reason="needs etl/read.py (Forms and Mailchimp adapters)")
 def test_forms_and_mailchimp_exports_are_pseudonymised(tmp_path: Path, tmp_db: Path):
     forms = write_workbook(tmp_path / "Enquete CDX 2021(1-3).xlsx", {"Sheet1": [
         ["ID", "Begintijd", "Tijd van voltooien", "E-mail", "Naam", "Hoe tevreden bent u over het atelier?",
