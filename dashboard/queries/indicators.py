@@ -130,8 +130,25 @@ def expected_minimum(ind: Indicator, lo: float | None, row: dict[str, Any]) -> f
     if ind.accrual == "sum" and not row["year_complete"]:
         return float(math.floor(lo * row["year_fraction"] + 0.5))
     if ind.code == "end_results_ready":
-        return lo * row["deal_fraction"]
+        # end results are due at the end of the deal: in its final year the target grows with the year;
+        # before that there is no expected share (see interim_status)
+        if row["year"] < row["last_year"]:
+            return None
+        return lo if row["year_complete"] else lo * row["year_fraction"]
     return lo
+
+
+DELAYED_OFF_TARGET = 0.25  # before the final year: this share of end results vertraagd is off target
+
+
+def interim_status(ind: Indicator, row: dict[str, Any], value: float | None) -> str | None:
+    """Before the deal's final year the end results are judged on delay, not on the share already gereed."""
+    if ind.code != "end_results_ready" or value is None or row["year"] >= row["last_year"]:
+        return None
+    delayed = row.get("reference_value") or 0.0
+    if delayed >= DELAYED_OFF_TARGET - _EPS:
+        return "off_target"
+    return "at_risk" if delayed > _EPS else "on_target"
 
 
 def status_of(ind: Indicator, value: float | None, expected: float | None, hi: float | None) -> str:
@@ -201,7 +218,7 @@ def _assess(row: dict[str, Any]) -> dict[str, Any]:
     value = row["value"]
     lo, hi = targets(ind, row)
     expected = expected_minimum(ind, lo, row)
-    status = status_of(ind, value, expected, hi)
+    status = interim_status(ind, row, value) or status_of(ind, value, expected, hi)
     return {
         "deal": row["deal"], "indicator": ind.code, "year": row["year"], "value": value,
         "target_min": lo, "target_max": hi, "status": status,

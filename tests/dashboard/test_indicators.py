@@ -39,7 +39,7 @@ EXPECTED_2022 = {
     "dev_budget_spent": (None, 0.3959, 1.0, "no_data"),  # 2022 realised not yet known
     "dev_budget_surplus": (None, None, None, "no_data"),
     "milestones_on_time": (5 / 7, 0.8, None, "at_risk"),  # 5 of 7 due on time = 0.714: within 10 points
-    "end_results_ready": (1 / 3, 1.0, None, "off_target"),  # expected 545/1094 = 0.498 of the deal
+    "end_results_ready": (1 / 3, 1.0, None, "on_target"),  # before the final year: none vertraagd
     "partners": (4, 2, 3, "at_risk"),  # Doelen 2022: 2 to 3; 4 is above the maximum
     "municipalities": (2, 11, None, "off_target"),
     "contacts": (4, 462, None, "off_target"),
@@ -59,7 +59,7 @@ EXPECTED_2021 = {
     "dev_budget_spent": (0.9, 0.9, 1.0, "on_target"),  # 90.000 of 100.000; plan 100% less 10 points
     "dev_budget_surplus": (10000, None, None, "on_target"),
     "milestones_on_time": (0.5, 0.8, None, "off_target"),  # 1 of 2
-    "end_results_ready": (1 / 3, 1.0, None, "on_target"),  # expected 364/1094 = 0.3327 of the deal
+    "end_results_ready": (1 / 3, 1.0, None, "on_target"),  # before the final year: none vertraagd
     "partners": (4, 3, 4, "on_target"),  # Doelen without year: 3 to 4
     "municipalities": (2, 11, None, "off_target"),  # Aadorp and Bedum on 31-12-2021
     "contacts": (None, 462, None, "no_data"),  # the only export has peildatum 30-06-2022
@@ -364,3 +364,23 @@ def test_status_words_match_the_dashboard_theme():
     for code, word in STATUS_NL.items():
         assert theme.STATUSES[code].word_nl == word
         assert theme.STATUSES[code].word_en == STATUS_EN[code]
+
+
+@pytest.mark.parametrize("year,delayed,value,fraction,complete,status", [
+    (2022, 0.0, 0.0, 0.5, False, "on_target"),  # nothing gereed yet, nothing late: fine before 2023
+    (2022, 1 / 14, 0.0, 0.5, False, "at_risk"),  # one of 14 vertraagd
+    (2022, 4 / 14, 0.0, 0.5, False, "off_target"),  # 29% vertraagd, at least a quarter
+    (2023, 0.0, 5 / 14, 181 / 365, False, "off_target"),  # final year: expected 0.496; 0.357 is 14 points short
+    (2023, 0.0, 0.45, 181 / 365, False, "at_risk"),  # 0.45 is below 0.496 but within 10 points
+    (2023, 0.0, 0.5, 181 / 365, False, "on_target"),
+    (2023, 0.0, 13 / 14, 1.0, True, "at_risk"),  # year complete: expected 100%; 0.929 within 10 points
+    (2023, 0.0, 1.0, 1.0, True, "on_target"),
+])
+def test_end_results_interim_and_final_year(year, delayed, value, fraction, complete, status) -> None:
+    from dashboard.queries.indicators import _assess
+
+    row = {"indicator": "end_results_ready", "deal": "X", "year": year, "value": value, "reference_value": delayed,
+           "has_override": False, "year_fraction": fraction, "year_complete": complete, "deal_fraction": 0.6,
+           "last_year": 2023, "year_started": True, "source_file": "f.xlsx", "source_sheet": "Eindresultaten",
+           "delivered_at": None, "ref_date": None, "cutoff": None}
+    assert _assess(row)["status"] == status

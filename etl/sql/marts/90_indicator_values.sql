@@ -110,7 +110,10 @@ v_milestones AS (
 v_end_results AS (
     SELECT y.deal, y.year, 'end_results_ready' AS indicator,
            CASE WHEN count(e.end_result) > 0 THEN count(*) FILTER (WHERE e.status = 'gereed') / count(e.end_result) END
-               AS value
+               AS value,
+           -- share delayed: the interim judgement before the deal's final year (docs/INDICATOREN.md)
+           CASE WHEN count(e.end_result) > 0 THEN count(*) FILTER (WHERE e.status = 'vertraagd') / count(e.end_result) END
+               AS reference_value
     FROM yrs AS y
     LEFT JOIN stg_end_results(p_deal, p_as_of) AS e ON e.deal = y.deal AND e.status <> 'vervallen'
     GROUP BY y.deal, y.year
@@ -153,7 +156,7 @@ vals AS (
     UNION ALL SELECT deal, year, indicator, value, reference_value FROM v_survey
     UNION ALL SELECT deal, year, indicator, value, NULL FROM v_budget
     UNION ALL SELECT deal, year, indicator, value, NULL FROM v_milestones
-    UNION ALL SELECT deal, year, indicator, value, NULL FROM v_end_results
+    UNION ALL SELECT deal, year, indicator, value, reference_value FROM v_end_results
     UNION ALL SELECT deal, year, indicator, value, NULL FROM v_partners
     UNION ALL SELECT deal, year, 'municipalities', municipalities, NULL FROM v_partners
     UNION ALL SELECT deal, year, indicator, value, NULL FROM v_contacts
