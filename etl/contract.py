@@ -14,10 +14,10 @@ A field's metadata lives in `json_schema_extra`:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
