@@ -579,3 +579,476 @@ def partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     text = alt.Chart(totals).mark_text(dy=-7).encode(x=x, y="active:Q", text=alt.Text("active:Q", format=theme.FMT_COUNT))
     chart = alt.layer(bars, text).properties(height=300, width="container")
     return _titled(chart, describe_partners_by_kind(df, lang), t("chart.partners.subtitle", lang))
+
+
+# --- Begroting, Bijeenkomsten, Enquête (pages A) ------------------------------------------------------
+
+def _one_decimal(x: float | None, lang: str = "nl") -> str:
+    from dashboard.format import fmt_number  # local: the import block at the top belongs to every area
+
+    return fmt_number(x, 1, lang)
+
+
+def _signed(x: float | None, lang: str = "nl") -> str:
+    text = _one_decimal(x, lang)
+    return text if x is None or text.startswith("-") or float(x) == 0 else "+" + text
+
+
+def cost_type_label(cost_type: str, lang: str = "nl") -> str:
+    return t(f"budget.cost.{cost_type}", lang)
+
+
+def describe_budget_by_year(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
+    """ "2022: € 625.950 van € 882.000 begroot gerealiseerd (71%)"."""
+    rows = df.filter(pl.col("year") == year)
+    if rows.is_empty():
+        return t("budget.by_year.none", lang, year=year)
+    budgeted, so_far = rows["budgeted"].sum(), rows["realised_so_far"].sum()
+    unknown = int(rows["posts_unknown"].sum())
+    if unknown and so_far == 0:
+        return t("budget.by_year.unknown", lang, year=year, budgeted=fmt_money(budgeted, lang))
+    key = "budget.by_year.partial" if unknown else "budget.by_year.finding"
+    return t(key, lang, year=year, realised=fmt_money(so_far, lang), budgeted=fmt_money(budgeted, lang),
+             pct=fmt_ratio(so_far / budgeted if budgeted else None, lang), posts=unknown)
+
+
+def budget_by_year(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelMixin:
+    """Grouped bars per cost type and year: budgeted (grey) against realised (blue; light while posts are unknown)."""
+    _rows(df, "budget_by_year")
+    if df.height == 0:
+        return _empty(describe_budget_by_year(df, year, lang))
+    budgeted_w, realised_w, partial_w = (t("budget.budgeted", lang), t("budget.realised", lang),
+                                         t("budget.realised_partial", lang))
+    rows = []
+    for r in df.sort("cost_type", "year").iter_rows(named=True):
+        category = f"{cost_type_label(r['cost_type'], lang)} {r['year']}"
+        partial = r["posts_unknown"] > 0
+        share = r["realised_so_far"] / r["budgeted"] if r["budgeted"] else None
+        rows.append({"category": category, "what": budgeted_w, "amount": r["budgeted"], "label": "",
+                     "money": fmt_money(r["budgeted"], lang)})
+        rows.append({"category": category, "what": partial_w if partial else realised_w, "amount": r["realised_so_far"],
+                     "label": t("budget.unknown", lang) if partial and not r["realised_so_far"] else fmt_ratio(share, lang),
+                     "money": fmt_money(r["realised_so_far"], lang)})
+    data = pl.DataFrame(rows)
+    order = data["category"].unique(maintain_order=True).to_list()
+    domain = [budgeted_w, realised_w, partial_w]
+    tip = [alt.Tooltip("category:N", title=t("budget.cost_type", lang)), alt.Tooltip("what:N", title=" "),
+           alt.Tooltip("money:N", title=t("chart.amount", lang))]
+    base = alt.Chart(data).encode(
+        x=alt.X("category:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("what:N", sort=domain),
+    )
+    bars = base.mark_bar().encode(
+        y=alt.Y("amount:Q", title=t("chart.euro", lang), axis=alt.Axis(format=theme.FMT_EURO)),
+        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=domain, range=["#BFC5CC", theme.PALETTE[0], "#9CCBEB"])),
+        tooltip=tip,
+    )
+    text = base.mark_text(dy=-7).encode(y="amount:Q", text="label:N", tooltip=tip)
+    chart = alt.layer(bars, text).properties(height=300, width="container")
+    return _titled(chart, describe_budget_by_year(df, year, lang), t("budget.by_year.subtitle", lang))
+
+
+def _carry_steps(df: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Waterfall steps per year: begroot, + uit vorig jaar, - besteed, = over; stops where realised is unknown."""
+    steps: list[dict] = []
+    for i, r in enumerate(df.sort("year").iter_rows(named=True)):
+        y = r["year"]
+        if r["carried_in"] is None:
+            break  # the chain is unknown from here on
+        steps.append({"step": t("budget.step.budgeted", lang, year=y), "amount": r["budgeted"], "kind": "start"})
+        if i > 0 or r["carried_in"]:
+            steps.append({"step": t("budget.step.carried_in", lang, year=y - 1), "amount": r["carried_in"], "kind": "delta"})
+        if r["realised"] is None:
+            steps.append({"step": t("budget.step.available", lang, year=y), "amount": 0.0, "kind": "total"})
+            break
+        steps.append({"step": t("budget.step.realised", lang, year=y), "amount": -r["realised"], "kind": "delta"})
+        steps.append({"step": t("budget.step.surplus", lang, year=y), "amount": 0.0, "kind": "total"})
+    return pl.DataFrame(steps, schema={"step": pl.String, "amount": pl.Float64, "kind": pl.String})
+
+
+def describe_budget_carry_over(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
+    """ "€ 362.600 ontwikkelgeld schuift door naar 2022" for the chosen year (or what is left after the last)."""
+    rows = df.filter(pl.col("year") == year)
+    if rows.is_empty():
+        return t("budget.carry.none", lang, year=year)
+    r = rows.row(0, named=True)
+    if r["surplus"] is None:
+        return t("budget.carry.unknown", lang, year=year, posts=r["posts_unknown"])
+    amount = fmt_money(abs(r["surplus"]), lang)
+    if r["is_last_year"]:
+        key = "budget.carry.unspent" if r["surplus"] >= 0 else "budget.carry.overspent_last"
+        return t(key, lang, amount=amount, year=year)
+    key = "budget.carry.finding" if r["surplus"] >= 0 else "budget.carry.overspent"
+    return t(key, lang, amount=amount, year=year, next=year + 1)
+
+
+def describe_unspent(df: pl.DataFrame, lang: str = "nl") -> str:
+    """What is left of the development money after the deal's last year, in words."""
+    last = df.filter(pl.col("is_last_year"))
+    if last.is_empty():
+        return t("budget.unspent.none", lang)
+    r = last.sort("year").row(0, named=True)
+    if r["unspent"] is None:
+        if r["available"] is None:
+            return t("budget.unspent.chain_unknown", lang, year=r["year"])
+        return t("budget.unspent.unknown", lang, year=r["year"], posts=r["posts_unknown"],
+                 available=fmt_money(r["available"], lang))
+    key = "budget.unspent.finding" if r["unspent"] >= 0 else "budget.unspent.overspent"
+    return t(key, lang, year=r["year"], amount=fmt_money(abs(r["unspent"]), lang))
+
+
+def budget_carry_over(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelMixin:
+    """Waterfall of the development money: each year begroot, + carried in, - realised, = left (negative: overspent)."""
+    _rows(df, "budget_carry_over")
+    steps = _carry_steps(df, lang)
+    return waterfall(steps, lang, title=describe_budget_carry_over(df, year, lang))
+
+
+def describe_budget_posts(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
+    known = df.filter(pl.col("realised").is_not_null() & (pl.col("budgeted") > 0))
+    if df.is_empty():
+        return t("budget.by_year.none", lang, year=year)
+    if known.is_empty():
+        return t("budget.posts.unknown", lang, year=year, n=df.height)
+    over = known.filter(pl.col("realised") > pl.col("budgeted"))
+    if over.height:
+        return t("budget.posts.over", lang, over=over.height, n=known.height, year=year)
+    least = known.with_columns(share=pl.col("realised") / pl.col("budgeted")).sort("share").row(0, named=True)
+    return t("budget.posts.finding", lang, n=known.height, year=year, post=least["post"],
+             pct=fmt_ratio(least["share"], lang))
+
+
+def budget_posts(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelMixin:
+    """Per post two bars (begroot, gerealiseerd), the posts of one year; only for viewers with budget detail."""
+    _rows(df, "budget_posts")
+    if df.height == 0:
+        return _empty(describe_budget_posts(df, year, lang))
+    budgeted_w, realised_w = t("budget.budgeted", lang), t("budget.realised", lang)
+    named = df.with_columns(
+        item=pl.format("{} ({})", "post", pl.col("cost_type").map_elements(lambda c: cost_type_label(c, lang),
+                                                                           return_dtype=pl.String)))
+    long = pl.concat([
+        named.select("item", pl.lit(budgeted_w).alias("what"), pl.col("budgeted").alias("amount")),
+        named.select("item", pl.lit(realised_w).alias("what"), pl.col("realised").alias("amount")),
+    ]).with_columns(money=pl.col("amount").map_elements(lambda a: fmt_money(a, lang), return_dtype=pl.String,
+                                                        skip_nulls=False))
+    tip = [alt.Tooltip("item:N", title=t("budget.post", lang)), alt.Tooltip("what:N", title=" "),
+           alt.Tooltip("money:N", title=t("chart.amount", lang))]
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("item:N", title=None, sort=named["item"].to_list(), axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("what:N", sort=[budgeted_w, realised_w]),
+        x=alt.X("amount:Q", title=t("chart.euro", lang), axis=alt.Axis(format=theme.FMT_EURO)),
+        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=[budgeted_w, realised_w],
+                                                               range=["#BFC5CC", theme.PALETTE[0]])),
+        tooltip=tip,
+    ).properties(height=max(80, 30 * named.height), width="container")
+    return _titled(chart, describe_budget_posts(df, year, lang))
+
+
+def describe_contributions_by_funder(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
+    if df.is_empty():
+        return t("budget.funders.none", lang, year=year)
+    promised, outstanding = df["promised"].sum(), df["outstanding"].sum()
+    if outstanding <= 0:
+        return t("budget.funders.all", lang, year=year, promised=fmt_money(promised, lang))
+    return t("budget.funders.finding", lang, year=year, outstanding=fmt_money(outstanding, lang),
+             promised=fmt_money(promised, lang), n=df.filter(pl.col("outstanding") > 0).height)
+
+
+def contributions_by_funder(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelMixin:
+    """Per funder two bars: promised (grey) and received (blue)."""
+    _rows(df, "contributions_by_funder")
+    if df.height == 0:
+        return _empty(describe_contributions_by_funder(df, year, lang))
+    promised_w, received_w = t("budget.promised", lang), t("budget.received", lang)
+    long = pl.concat([
+        df.select("organisation", pl.lit(promised_w).alias("what"), pl.col("promised").alias("amount")),
+        df.select("organisation", pl.lit(received_w).alias("what"), pl.col("received").alias("amount")),
+    ]).with_columns(money=pl.col("amount").map_elements(lambda a: fmt_money(a, lang), return_dtype=pl.String))
+    tip = [alt.Tooltip("organisation:N", title=t("budget.funder", lang)), alt.Tooltip("what:N", title=" "),
+           alt.Tooltip("money:N", title=t("chart.amount", lang))]
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("organisation:N", title=None, sort=df["organisation"].to_list(), axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("what:N", sort=[promised_w, received_w]),
+        x=alt.X("amount:Q", title=t("chart.euro", lang), axis=alt.Axis(format=theme.FMT_EURO)),
+        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=[promised_w, received_w],
+                                                               range=["#BFC5CC", theme.PALETTE[0]])),
+        tooltip=tip,
+    ).properties(height=max(80, 30 * df.height), width="container")
+    return _titled(chart, describe_contributions_by_funder(df, year, lang))
+
+
+def meeting_kind_label(kind: str, lang: str = "nl") -> str:
+    return t(f"meetings.kind.{kind}", lang)
+
+
+def describe_meetings_vs_target(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
+    """ "5 van 6 kernteamoverleggen gehouden in 2022 · 4 van 6 soorten op koers"."""
+    rows = df.filter(pl.col("year") == year)
+    if rows.is_empty():
+        return t("meetings.target.none", lang, year=year)
+    on = rows.filter(pl.col("status") == "on_target").height
+    core = rows.filter(pl.col("indicator") == "kernteam_meetings")
+    tail = t("meetings.target.on", lang, on=on, n=rows.height)
+    if core.is_empty():
+        return tail
+    c = core.row(0, named=True)
+    head = count_of(int(c["value"]), int(c["target_min"] or 0), t("meetings.target.core_noun", lang, year=year), lang)
+    return f"{head} · {tail}"
+
+
+def _target_words(lo: float | None, hi: float | None, lang: str) -> str:
+    if lo is None:
+        return t("chart.no_target", lang)
+    if hi is None or hi == lo:
+        return fmt_count(lo, lang)
+    return t("meetings.target.range", lang, lo=fmt_count(lo, lang), hi=fmt_count(hi, lang))
+
+
+def meetings_vs_target(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelMixin:
+    """Held per meeting kind and year against the year's target: bars coloured and labelled by status (icon and
+    word), a black tick at the target's minimum and a grey band up to its maximum."""
+    _rows(df, "meetings_vs_target")
+    if df.height == 0:
+        return _empty(describe_meetings_vs_target(df, year, lang))
+    data = pl.DataFrame([{
+        "kind": meeting_kind_label(r["meeting_kind"], lang),
+        "year": str(r["year"]),
+        "held": r["value"],
+        "lo": r["target_min"], "hi": r["target_max"] if r["target_max"] is not None else r["target_min"],
+        "status": theme.status(r["status"]).word(lang),
+        "label": f"{theme.status(r['status']).label(lang)} · {fmt_count(r['value'], lang)} "
+                 f"({t('chart.target', lang)} {_target_words(r['target_min'], r['target_max'], lang)})",
+    } for r in df.iter_rows(named=True)])
+    kinds = data["kind"].unique(maintain_order=True).to_list()
+    years = sorted(data["year"].unique().to_list())
+    tip = [alt.Tooltip("kind:N", title=t("meetings.kind", lang)), alt.Tooltip("year:N", title=t("meetings.year", lang)),
+           alt.Tooltip("label:N", title=t("chart.status", lang))]
+    base = alt.Chart(data).encode(y=alt.Y("kind:N", sort=kinds, title=None), yOffset=alt.YOffset("year:N", sort=years))
+    band = base.mark_bar(color="#E3E7EB", height=12).encode(x=alt.X("lo:Q"), x2="hi:Q")
+    bars = base.mark_bar(height=12).encode(
+        x=alt.X("held:Q", title=t("meetings.held_axis", lang), axis=alt.Axis(format=theme.FMT_COUNT, tickMinStep=1)),
+        color=alt.Color("status:N", scale=_status_scale(lang), title=t("chart.status", lang)),
+        tooltip=tip,
+    )
+    tick = base.mark_tick(color=theme.TEXT, thickness=2, size=14).encode(x="lo:Q", tooltip=tip)
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(
+        x=alt.X("end:Q"), text="label:N", tooltip=tip).transform_calculate(end="max(datum.held, datum.hi)")
+    chart = alt.layer(band, bars, tick, text).properties(height=max(120, 16 * data.height + 20 * len(kinds)),
+                                                        width="container")
+    return _titled(chart, describe_meetings_vs_target(df, year, lang), t("meetings.target.subtitle", lang))
+
+
+MEETING_STATUS_ORDER = ("gehouden", "gepland", "geannuleerd")
+
+
+def describe_meetings_timeline(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
+    if df.is_empty():
+        return t("meetings.timeline.none", lang, year=year)
+    counts = {s: df.filter(pl.col("status") == s).height for s in MEETING_STATUS_ORDER}
+    return t("meetings.timeline.finding", lang, year=year, held=counts["gehouden"], planned=counts["gepland"],
+             cancelled=counts["geannuleerd"])
+
+
+def meetings_timeline(df: pl.DataFrame, year: int, as_of: dt.date, lang: str = "nl") -> alt.TopLevelMixin:
+    """Every meeting of the year as a mark per kind: held (filled circle), planned (open circle), cancelled
+    (cross), with a dashed rule at the Peildatum."""
+    _rows(df, "meetings_timeline")
+    if df.height == 0:
+        return _empty(describe_meetings_timeline(df, year, lang))
+    words = [t(f"meetings.status.{s}", lang) for s in MEETING_STATUS_ORDER]
+    data = df.with_columns(
+        kind=pl.col("meeting_kind").map_elements(lambda k: meeting_kind_label(k, lang), return_dtype=pl.String),
+        state=pl.col("status").map_elements(lambda s: t(f"meetings.status.{s}", lang), return_dtype=pl.String),
+        date_nl=pl.col("meeting_date").map_elements(lambda d: fmt_date(d, lang), return_dtype=pl.String),
+        title=pl.col("title").fill_null(""),
+    ).select("meeting_date", "kind", "state", "date_nl", "title", "part")
+    tip = [alt.Tooltip("date_nl:N", title=t("meetings.date", lang)), alt.Tooltip("kind:N", title=t("meetings.kind", lang)),
+           alt.Tooltip("title:N", title=t("meetings.title_col", lang)), alt.Tooltip("state:N", title=t("chart.status", lang))]
+    points = alt.Chart(data).mark_point(size=90, strokeWidth=2).encode(
+        x=alt.X("meeting_date:T", title=None, axis=alt.Axis(format=theme.FMT_MONTH),
+                scale=alt.Scale(domain=[f"{year}-01-01", f"{year}-12-31"])),
+        y=alt.Y("kind:N", title=None, sort=[meeting_kind_label(k, lang) for k in (
+            "kernteam", "directeurenoverleg", "werksessie", "atelierdag", "kartrekkersoverleg", "ontwikkelteam",
+            "excursie", "conferentie", "overig")]),
+        shape=alt.Shape("state:N", title=None, scale=alt.Scale(domain=words, range=["circle", "circle", "cross"])),
+        fill=alt.Fill("state:N", title=None, scale=alt.Scale(domain=words, range=[theme.PALETTE[0], "#ffffff", "#B3380A"])),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(domain=words, range=[theme.PALETTE[0], theme.MUTED, "#B3380A"])),
+        tooltip=tip,
+    )
+    rule_data = pl.DataFrame({"d": [as_of], "label": [t("meetings.timeline.as_of", lang, date=fmt_date(as_of, lang))]})
+    rule = alt.Chart(rule_data).mark_rule(strokeDash=[4, 3], color=theme.TEXT).encode(x="d:T")
+    rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, baseline="bottom", color=theme.TEXT).encode(
+        x="d:T", y=alt.value(0), text="label:N")
+    chart = alt.layer(points, rule, rule_text).properties(height=max(120, 36 * data["kind"].n_unique()), width="container")
+    return _titled(chart, describe_meetings_timeline(df, year, lang), t("meetings.timeline.subtitle", lang))
+
+
+def describe_attendance_rate(df: pl.DataFrame, by: str, target: float | None, lang: str = "nl") -> str:
+    if df.is_empty():
+        return t("meetings.attendance.none", lang)
+    if by == "organisation":
+        if target is None:
+            return t("meetings.attendance.orgs", lang, n=df.height)
+        below = df.filter(pl.col("rate") < target).height
+        return t("meetings.attendance.orgs_below", lang, below=below, n=df.height, target=fmt_ratio(target, lang))
+    low = df.sort("rate").row(0, named=True)
+    return t("meetings.attendance.kind_lowest", lang, kind=low["partner_kind"] or t("meetings.no_partner", lang),
+             rate=fmt_ratio(low["rate"], lang))
+
+
+def attendance_rate(df: pl.DataFrame, by: str, target: float | None, lang: str = "nl") -> alt.TopLevelMixin:
+    """Attendance rate per organisation or partner type (`by`), with the target as a dashed line; bars below the
+    target in orange with the words "onder doel". Organisations only, never persons."""
+    _rows(df, "attendance_rate")
+    if df.height == 0:
+        return _empty(describe_attendance_rate(df, by, target, lang))
+    below_w, ok_w = t("meetings.attendance.below", lang), t("meetings.attendance.ok", lang)
+    data = df.select(
+        pl.col(by).fill_null(t("meetings.no_partner", lang)).alias("who"), "rate", "present", "invitations",
+    ).with_columns(
+        state=(pl.lit(ok_w) if target is None
+               else pl.when(pl.col("rate") < target).then(pl.lit(below_w)).otherwise(pl.lit(ok_w))),
+    )
+    data = data.with_columns(label=pl.struct("rate", "present", "invitations", "state").map_elements(
+        lambda r: t("meetings.attendance.label", lang, rate=fmt_ratio(r["rate"], lang), present=r["present"],
+                    n=r["invitations"]) + (f" · {below_w}" if r["state"] == below_w else ""),
+        return_dtype=pl.String))
+    order = data.sort("rate")["who"].to_list()
+    tip = [alt.Tooltip("who:N", title=t(f"meetings.attendance.{by}", lang)), alt.Tooltip("label:N", title=t("meetings.attendance.rate", lang))]
+    base = alt.Chart(data).encode(y=alt.Y("who:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+    bars = base.mark_bar(height=14).encode(
+        x=alt.X("rate:Q", title=t("meetings.attendance.rate", lang), axis=alt.Axis(format=theme.FMT_RATIO),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(domain=[below_w, ok_w], range=["#B3470A", theme.PALETTE[0]])),
+        tooltip=tip,
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(x="rate:Q", text="label:N", tooltip=tip)
+    layers = [bars, text]
+    if target is not None:
+        goal = pl.DataFrame({"x": [target], "label": [t("meetings.attendance.target", lang, target=fmt_ratio(target, lang))]})
+        layers.append(alt.Chart(goal).mark_rule(strokeDash=[4, 3], color=theme.TEXT, strokeWidth=2).encode(x="x:Q"))
+        layers.append(alt.Chart(goal).mark_text(align="left", dx=4, dy=-4, baseline="bottom").encode(
+            x="x:Q", y=alt.value(0), text="label:N"))
+    chart = alt.layer(*layers).properties(height=max(80, 24 * data.height), width="container")
+    return _titled(chart, describe_attendance_rate(df, by, target, lang))
+
+
+def describe_absentees(df: pl.DataFrame, lang: str = "nl") -> str:
+    if df.is_empty():
+        return t("meetings.absentees.none", lang)
+    r = df.row(0, named=True)
+    return t("meetings.absentees.finding", lang, organisation=r["organisation"], present=r["present"],
+             n=r["invitations"], rate=fmt_ratio(r["rate"], lang))
+
+
+def describe_survey_wave_means(df: pl.DataFrame, lang: str = "nl") -> str:
+    """Compares the newest wave in df with its previous wave: "7 van 10 vragen hoger dan in 2021-11; ..."."""
+    shown = df.filter(pl.col("mean_score").is_not_null())
+    if shown.is_empty():
+        return t("survey.waves.none", lang)
+    newest = shown["wave"].max()
+    now = shown.filter((pl.col("wave") == newest) & pl.col("change").is_not_null())
+    if now.is_empty():
+        return t("survey.waves.single", lang, wave=newest, n=shown.filter(pl.col("wave") == newest).height)
+    up = now.filter(pl.col("change") > 0).height
+    best = now.sort("change", descending=True).row(0, named=True)
+    return t("survey.waves.finding", lang, up=up, n=now.height, previous=best["previous_wave"],
+             question=best["question_code"], change=_signed(best["change"], lang))
+
+
+def survey_wave_means(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
+    """Mean (1-5) per Likert question, one dot per wave joined by a line: the change between waves at a glance."""
+    _rows(df, "survey_wave_means")
+    shown = df.filter(pl.col("mean_score").is_not_null())
+    if shown.is_empty():
+        return _empty(describe_survey_wave_means(df, lang))
+    data = shown.select(
+        pl.format("{} {}", "question_code", "question_text").alias("question"), "wave", "mean_score", "respondents",
+        pl.col("mean_score").map_elements(lambda v: _one_decimal(v, lang), return_dtype=pl.String).alias("mean"),
+        pl.col("change").map_elements(lambda v: _signed(v, lang), return_dtype=pl.String, skip_nulls=False).alias("delta"),
+    )
+    waves = sorted(data["wave"].unique().to_list())
+    colours = list(theme.LIKERT_COLOURS[2:]) if len(waves) <= 3 else list(theme.PALETTE)
+    tip = [alt.Tooltip("question:N", title=t("chart.question", lang)), alt.Tooltip("wave:N", title=t("survey.wave", lang)),
+           alt.Tooltip("mean:N", title=t("survey.mean", lang)), alt.Tooltip("delta:N", title=t("chart.change", lang)),
+           alt.Tooltip("respondents:Q", title=t("chart.respondents", lang))]
+    y = alt.Y("question:N", title=None, axis=alt.Axis(labelLimit=360))
+    x = alt.X("mean_score:Q", title=t("survey.mean_axis", lang), scale=alt.Scale(domain=[1, 5]),
+              axis=alt.Axis(format=",.1f", values=[1, 2, 3, 4, 5]))
+    line = alt.Chart(data).mark_line(color="#9aa4ae", strokeWidth=2).encode(y=y, x=x, detail="question:N",
+                                                                              order="wave:O")
+    dots = alt.Chart(data).mark_point(filled=True, size=110).encode(
+        y=y, x=x, color=alt.Color("wave:O", title=t("survey.wave", lang), sort=waves,
+                                  scale=alt.Scale(domain=waves, range=colours[: len(waves)] or [theme.PALETTE[0]])),
+        tooltip=tip)
+    chart = alt.layer(line, dots).properties(height=max(80, 28 * data["question"].n_unique()), width="container")
+    return _titled(chart, describe_survey_wave_means(df, lang), t("survey.waves.subtitle", lang))
+
+
+def describe_survey_themes(df: pl.DataFrame, lang: str = "nl") -> str:
+    shown = df.filter(pl.col("mean_score").is_not_null())
+    if shown.is_empty():
+        return t("survey.themes.none", lang)
+    s = shown.sort("mean_score", descending=True)
+    hi, lo = s.row(0, named=True), s.row(-1, named=True)
+    if s.height == 1:
+        return t("survey.themes.one", lang, theme=hi["theme"], mean=_one_decimal(hi["mean_score"], lang))
+    return t("survey.themes.finding", lang, high=hi["theme"], high_mean=_one_decimal(hi["mean_score"], lang),
+             low=lo["theme"], low_mean=_one_decimal(lo["mean_score"], lang))
+
+
+def _mean_bars(data: pl.DataFrame, tip: list, lang: str) -> alt.LayerChart:
+    """Horizontal bars of a 1-5 mean with the value (and change) as text; the neutral 3 as a dashed line."""
+    base = alt.Chart(data).encode(y=alt.Y("who:N", sort=data["who"].to_list(), title=None, axis=alt.Axis(labelLimit=300)))
+    bars = base.mark_bar(height=16, color=theme.PALETTE[0]).encode(
+        x=alt.X("mean_score:Q", title=t("survey.mean_axis", lang), scale=alt.Scale(domain=[1, 5]),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5])),
+        tooltip=tip)
+    text = base.mark_text(align="left", dx=4).encode(x="mean_score:Q", text="label:N", tooltip=tip)
+    neutral = alt.Chart(pl.DataFrame({"x": [3.0]})).mark_rule(strokeDash=[4, 3], color=theme.MUTED).encode(x="x:Q")
+    return alt.layer(bars, text, neutral).properties(height=max(80, 26 * data.height), width="container")
+
+
+def survey_themes(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
+    """Mean per theme (Likert questions only) of one wave, highest first, with the change since the previous wave."""
+    _rows(df, "survey_themes")
+    shown = df.filter(pl.col("mean_score").is_not_null()).sort("mean_score", descending=True)
+    if shown.is_empty():
+        return _empty(describe_survey_themes(df, lang))
+    data = shown.select(
+        pl.col("theme").alias("who"), "mean_score", "respondents",
+        pl.struct("mean_score", "change").map_elements(
+            lambda r: _one_decimal(r["mean_score"], lang) + (f" ({_signed(r['change'], lang)})" if r["change"] is not None else ""),
+            return_dtype=pl.String).alias("label"),
+    )
+    tip = [alt.Tooltip("who:N", title=t("survey.theme", lang)), alt.Tooltip("label:N", title=t("survey.mean", lang)),
+           alt.Tooltip("respondents:Q", title=t("chart.respondents", lang))]
+    return _titled(_mean_bars(data, tip, lang), describe_survey_themes(df, lang), t("survey.themes.subtitle", lang))
+
+
+def describe_survey_groups(df: pl.DataFrame, lang: str = "nl") -> str:
+    shown = df.filter(~pl.col("suppressed") & pl.col("mean_score").is_not_null())
+    if shown.is_empty():
+        return t("survey.groups.none", lang)
+    s = shown.sort("mean_score", descending=True)
+    hi, lo = s.row(0, named=True), s.row(-1, named=True)
+    if s.height == 1:
+        return t("survey.groups.one", lang, group=hi["group_value"], mean=_one_decimal(hi["mean_score"], lang))
+    return t("survey.groups.finding", lang, high=hi["group_value"] or "?", high_mean=_one_decimal(hi["mean_score"], lang),
+             low=lo["group_value"] or "?", low_mean=_one_decimal(lo["mean_score"], lang))
+
+
+def survey_groups(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
+    """Mean per group (organisation type or onderdeel); suppressed groups (< 5 respondents) are not drawn at all."""
+    _rows(df, "survey_groups")
+    shown = df.filter(~pl.col("suppressed") & pl.col("mean_score").is_not_null()).sort("mean_score", descending=True)
+    if shown.is_empty():
+        return _empty(describe_survey_groups(df, lang))
+    data = shown.select(
+        pl.col("group_value").alias("who"), "mean_score", "respondents",
+        pl.struct("mean_score", "respondents").map_elements(
+            lambda r: f"{_one_decimal(r['mean_score'], lang)} (n={r['respondents']})", return_dtype=pl.String).alias("label"),
+    )
+    tip = [alt.Tooltip("who:N", title=t("survey.group", lang)), alt.Tooltip("label:N", title=t("survey.mean", lang))]
+    return _titled(_mean_bars(data, tip, lang), describe_survey_groups(df, lang), t("survey.groups.subtitle", lang))

@@ -52,6 +52,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overzicht", "pages/overzicht.py", "Overzicht", "Overview", ":material/dashboard:", "sturing", default=True),
+    PageSpec("begroting", "pages/begroting.py", "Begroting", "Budget", ":material/euro:", "sturing"),
+    PageSpec("bijeenkomsten", "pages/bijeenkomsten.py", "Bijeenkomsten", "Meetings", ":material/event:", "sturing"),
+    PageSpec("enquete", "pages/enquete.py", "Enquête", "Survey", ":material/poll:", "sturing"),
     PageSpec("ontwikkelteams", "pages/ontwikkelteams.py", "Ontwikkelteams", "Development teams", ":material/groups:", "onderdelen"),
     PageSpec("eindresultaten", "pages/eindresultaten.py", "Eindresultaten 2023", "End results 2023", ":material/flag:", "onderdelen"),
     PageSpec("communicatie", "pages/communicatie.py", "Communicatie en netwerk", "Communication and network", ":material/campaign:", "onderdelen"),

@@ -70,9 +70,15 @@ def test_stale_sheets_are_three_months_older_than_the_peildatum() -> None:
     assert stale_sheets(fresh, dt.date(2022, 10, 31)) == [("Partners", dt.date(2022, 7, 30))]
 
 
+def _locale_files(lang: str) -> list[Path]:
+    """locales/<lang>.json and the per-area locales/<area>.<lang>.json files, as dashboard.i18n merges them."""
+    folder = ROOT / "dashboard/locales"
+    return [folder / f"{lang}.json", *sorted(folder.glob(f"*.{lang}.json"))]
+
+
 def test_locales_have_the_same_keys_and_every_used_key_exists() -> None:
-    nl = json.loads((ROOT / "dashboard/locales/nl.json").read_text(encoding="utf-8"))
-    en = json.loads((ROOT / "dashboard/locales/en.json").read_text(encoding="utf-8"))
+    nl, en = ({k: v for f in _locale_files(lang) for k, v in json.loads(f.read_text(encoding="utf-8")).items()}
+              for lang in ("nl", "en"))
     assert nl.keys() == en.keys()
     for key in nl:  # same placeholders in both languages
         assert set(re.findall(r"{(\w+)}", nl[key])) == set(re.findall(r"{(\w+)}", en[key])), key
