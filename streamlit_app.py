@@ -9,6 +9,7 @@ from dashboard.i18n import t
 st.set_page_config(page_title="Stuurhut", page_icon=":material/sailing:", layout="wide",
                    initial_sidebar_state="expanded")
 
+navigation.leave_pages_directory_mode()
 lang = state.language()
 page, spec = navigation.build(navigation.current_role(), lang)
 st.sidebar.caption(t("app.tagline"))

@@ -13,7 +13,7 @@ import altair as alt
 import polars as pl
 
 from dashboard import theme
-from dashboard.format import fmt_change, fmt_count, fmt_date, fmt_money, fmt_ratio, fmt_value
+from dashboard.format import fmt_change, fmt_count, fmt_date, fmt_money, fmt_ratio, fmt_value, is_change
 from dashboard.i18n import t
 
 MAX_ROWS = 5000  # never send more rows than this to the browser
@@ -112,8 +112,10 @@ def indicator_status(df: pl.DataFrame, lang: str = "nl") -> alt.Chart:
 # --- change since the previous delivery ---------------------------------------------------------
 
 def changed(df: pl.DataFrame) -> pl.DataFrame:
-    """The indicators whose value changed since the previous delivery."""
-    return df.filter(pl.col("change").is_not_null() & (pl.col("change") != 0))
+    """The indicators whose value visibly changed since the previous delivery (0.1 percentage point does not)."""
+    moved = df.filter(pl.col("change").is_not_null() & (pl.col("change") != 0))
+    keep = [is_change(c, u) for c, u in zip(moved["change"], moved["unit"], strict=True)]
+    return moved.filter(pl.Series(keep, dtype=pl.Boolean))
 
 
 def describe_indicator_changes(df: pl.DataFrame, lang: str = "nl") -> str:
@@ -150,7 +152,7 @@ def indicator_changes(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
                alt.Tooltip("to:N", title=t("chart.now", lang)),
                alt.Tooltip("label:N", title=t("chart.change", lang))]
         bars = base.mark_bar(height=14).encode(
-            x=alt.X("change:Q", title=t(f"chart.change_unit.{unit}", lang), axis=alt.Axis(format=fmt)),
+            x=alt.X("change:Q", title=t(f"chart.change_unit.{unit}", lang), axis=alt.Axis(format=fmt, tickCount=6)),
             color=alt.Color("direction:N", title=None,
                             scale=alt.Scale(domain=[t("chart.up", lang), t("chart.down", lang)],
                                             range=[theme.PALETTE[0], theme.LIKERT_COLOURS[0]])),
@@ -1052,3 +1054,60 @@ def survey_groups(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     )
     tip = [alt.Tooltip("who:N", title=t("survey.group", lang)), alt.Tooltip("label:N", title=t("survey.mean", lang))]
     return _titled(_mean_bars(data, tip, lang), describe_survey_groups(df, lang), t("survey.groups.subtitle", lang))
+
+
+# --- presentation: the deck's ChartSpec as an Altair chart (Presentatie page) -----------------------
+
+def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
+    """A dashboard.slides.model.ChartSpec drawn in the app with the PowerPoint chart's categories, series,
+    colours and Dutch labels; the waterfall reuses `waterfall`. Titled with the spec's alt text."""
+    from dashboard.slides.model import format_value
+
+    title = spec.alt_text or None
+    if spec.kind == "waterfall":
+        _, values = spec.series[0]
+        kinds = ["start" if i == 0 and i in spec.totals else "total" if i in spec.totals else "delta"
+                 for i in range(len(values))]
+        df = pl.DataFrame({"step": spec.categories, "amount": [float(v or 0) for v in values], "kind": kinds})
+        return waterfall(df, lang, title=title)
+    names = [name for name, _ in spec.series]
+    colours = [f"#{spec.colours[i]}" if i < len(spec.colours) else theme.PALETTE[i % len(theme.PALETTE)]
+               for i in range(len(names))]
+    d = _rows(pl.DataFrame(
+        [{"category": c, "series": name, "value": v, "label": format_value(v, spec.number_format) if v else ""}
+         for name, values in spec.series for c, v in zip(spec.categories, values, strict=True)],
+        schema={"category": pl.String, "series": pl.String, "value": pl.Float64, "label": pl.String}, orient="row",
+    ), "slide_chart")
+    fmt = ",.1f" if spec.number_format == "score" else theme.number_format(spec.number_format)
+    horizontal = spec.kind in ("bar", "stacked_bar")
+    stacked = spec.kind == "stacked_bar"
+    cat = alt.Y if horizontal else alt.X
+    val = alt.X if horizontal else alt.Y
+    cat_enc = cat("category:N", sort=spec.categories, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=16))
+    val_enc = val("value:Q", title=None, stack="zero" if stacked else None, axis=alt.Axis(format=fmt, labelFontSize=14))
+    colour = alt.Color("series:N", sort=names, scale=alt.Scale(domain=names, range=colours),
+                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=16) if len(names) > 1 else None)
+    offset = {} if stacked or len(names) == 1 else ({"yOffset": alt.YOffset("series:N", sort=names)} if horizontal
+                                                     else {"xOffset": alt.XOffset("series:N", sort=names)})
+    base = alt.Chart(d).encode(cat_enc, val_enc, **offset)
+    tip = [alt.Tooltip("category:N", title=t("chart.category", lang)), alt.Tooltip("series:N", title=" "),
+           alt.Tooltip("label:N", title=t("chart.value", lang))]
+    if spec.kind == "line":
+        marks = base.mark_line(point=True, strokeWidth=3).encode(color=colour, tooltip=tip)
+        text = base.mark_text(dy=-12, fontSize=15).encode(text="label:N")
+    else:
+        marks = base.mark_bar().encode(color=colour, tooltip=tip, order=alt.Order("series_order:Q"))
+        marks = marks.transform_calculate(series_order=f"indexof({names!r}, datum.series)")
+        if stacked:
+            text = base.mark_text(fontSize=15, fontWeight="bold", color="white").encode(
+                text="label:N", order=alt.Order("series_order:Q"),
+            ).transform_calculate(series_order=f"indexof({names!r}, datum.series)").transform_stack(
+                stack="value", groupby=["category"], as_=["lo", "hi"], sort=[alt.SortField("series_order")],
+            ).transform_calculate(mid="(datum.lo + datum.hi) / 2").encode(val("mid:Q"))
+        else:
+            text = base.mark_text(align="left" if horizontal else "center", dx=5 if horizontal else 0,
+                                  dy=0 if horizontal else -10, fontSize=15).encode(text="label:N")
+    height = max(260, (44 if stacked or len(names) == 1 else 30 * len(names) + 14) * len(spec.categories)) \
+        if horizontal else 380
+    chart = alt.layer(marks, text).properties(height=height, width="container")
+    return _titled(chart, title) if title else chart.properties(description=spec.alt_text)

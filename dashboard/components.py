@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import downloads, theme
-from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value
+from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value, is_change
 from dashboard.i18n import current_language, t
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -59,7 +59,7 @@ def change_text(row: Mapping, lang: str = "nl") -> str | None:
     if row.get("previous_value") is None and row.get("change") is None:
         return None
     change = row.get("change")
-    if change is None or fmt_change(change, row.get("unit", "count"), lang) == "0":
+    if not is_change(change, row.get("unit", "count")):
         return t("tile.no_change", lang)
     return t("tile.change", lang, change=fmt_change(change, row.get("unit", "count"), lang))
 
@@ -93,11 +93,12 @@ def kpi_tile(row: Mapping, lang: str | None = None) -> None:
     lang = _lang(lang)
     label = row.get("label_en" if lang == "en" else "label_nl") or row.get("indicator", "")
     with st.container(border=True):
+        source = source_text(row.get("source_file"), row.get("source_sheet"), row.get("delivered_at"), lang)
         st.metric(label, tile_value(row, lang), delta=change_text(row, lang), delta_color="off",
-                  delta_arrow="auto" if row.get("change") else "off")
+                  delta_arrow="auto" if is_change(row.get("change"), row.get("unit", "count")) else "off",
+                  help=md_escape(source))
         status_badge(row.get("status"), lang)
         st.caption(md_escape(target_text(row, lang)))
-        source_caption(row.get("source_file"), row.get("source_sheet"), row.get("delivered_at"), lang)
 
 
 def kpi_grid(df: pl.DataFrame, columns: int = 3, lang: str | None = None) -> None:
@@ -124,9 +125,20 @@ def download_buttons(df: pl.DataFrame, name: str, key: str, lang: str | None = N
                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
+def _column_format(dtype: pl.DataType):
+    """Dutch date display in tables (the download keeps real dates)."""
+    if dtype == pl.Date:
+        return st.column_config.DateColumn(format="DD-MM-YYYY")
+    if isinstance(dtype, pl.Datetime):
+        return st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")
+    return None
+
+
 def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None) -> None:
     """A table (text shown as text) with CSV and Excel downloads of exactly what is shown."""
-    st.dataframe(df, hide_index=True, column_config=dict(column_config or {}), width="stretch")
+    config = {name: _column_format(dtype) for name, dtype in df.schema.items() if _column_format(dtype) is not None}
+    config.update(column_config or {})
+    st.dataframe(df, hide_index=True, column_config=config, width="stretch", placeholder="–")
     download_buttons(df, name, key, lang)
 
 

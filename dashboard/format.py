@@ -80,6 +80,13 @@ def fmt_change(change: float | int | None, unit: str, lang: str = "nl") -> str:
     return ("+" if value > 0 else "-" if value < 0 else "") + body
 
 
+def is_change(change: float | int | None, unit: str) -> bool:
+    """Whether a change shows as something other than zero in its unit (0.1 percentage point does not)."""
+    if _missing(change):
+        return False
+    return fmt_change(change, unit) not in ("0", "0 procentpunt", "€ 0")
+
+
 def fmt_date(d: dt.date | dt.datetime | str | None, lang: str = "nl") -> str:
     """date(2021, 12, 17) -> "17 december 2021" ("17 December 2021" in English)."""
     if d is None or d == "":

@@ -156,4 +156,8 @@ def sidebar_filters(wh, deals, lang: str) -> Filters | None:
 
 def filters() -> Filters:
     """The filters the app shell set for this run (pages call this)."""
+    if _FILTERS not in st.session_state:
+        from dashboard.navigation import leave_pages_directory_mode
+
+        leave_pages_directory_mode()  # run as a bare pages/ script on a fresh server: rerun through the shell
     return st.session_state[_FILTERS]

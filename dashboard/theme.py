@@ -106,6 +106,8 @@ def theme() -> dict:
         "config": {
             "font": FONT,
             "background": "#ffffff",
+            # fit the container width without clipping long axis labels
+            "autosize": {"type": "fit-x", "contains": "padding"},
             "view": {"stroke": None, "continuousWidth": 400, "continuousHeight": 260},
             "title": {
                 "anchor": "start",
@@ -141,7 +143,9 @@ def theme() -> dict:
             "locale": {"number": NL_NUMBER_LOCALE, "time": NL_TIME_LOCALE},
         },
         # vega-embed (Streamlit's renderer) reads these too; kept for renderers that ignore config.locale.
-        "usermeta": {"embedOptions": {"formatLocale": NL_NUMBER_LOCALE, "timeFormatLocale": NL_TIME_LOCALE}},
+        # SVG rather than canvas: axis labels stay text that screen readers and browser tests can read.
+        "usermeta": {"embedOptions": {"formatLocale": NL_NUMBER_LOCALE, "timeFormatLocale": NL_TIME_LOCALE,
+                                      "renderer": "svg"}},
     }
 
 

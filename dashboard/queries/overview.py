@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.format import fmt_change, fmt_value
+from dashboard.format import fmt_change, fmt_value, is_change
 
 SEVERITIES = ("hoog", "middel", "laag")
 
@@ -76,6 +76,8 @@ def changes(indicators: pl.DataFrame, lang: str = "nl") -> list[str]:
     """
     label = "label_en" if lang == "en" else "label_nl"
     moved = indicators.filter(pl.col("change").is_not_null() & (pl.col("change") != 0))
+    moved = moved.filter(pl.Series([is_change(c, u) for c, u in zip(moved["change"], moved["unit"], strict=True)],
+                                   dtype=pl.Boolean))
     word = ("van", "naar") if lang == "nl" else ("from", "to")
     return [
         f"{r[label]}: {word[0]} {fmt_value(r['previous_value'], r['unit'], lang)} {word[1]} "

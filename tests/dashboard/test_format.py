@@ -85,3 +85,10 @@ def test_locales_have_the_same_keys_and_every_used_key_exists() -> None:
     sources = [ROOT / "streamlit_app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("dashboard/*.py")]
     used = {k for p in sources for k in re.findall(r"\bt\(\"([a-z_]+\.[a-z_.]+)\"", p.read_text(encoding="utf-8"))}
     assert used and not used - nl.keys(), sorted(used - nl.keys())
+
+
+def test_a_change_too_small_to_show_is_no_change() -> None:
+    row = {"value": 0.7134, "unit": "ratio", "target_min": 0.7, "target_max": None,
+           "previous_value": 0.7117, "change": 0.0017}
+    assert change_text(row) == "geen verandering sinds vorige levering"
+    assert change_text({**row, "change": 0.006}) == "+1 procentpunt sinds vorige levering"

@@ -15,12 +15,18 @@ def test_every_page_has_its_script_and_a_policy_key() -> None:
 
 
 def test_visible_pages_follow_the_access_policy() -> None:
-    assert [p.key for p in navigation.visible_pages("beheer")] == ["overzicht", "gegevens"]
-    assert [p.key for p in navigation.visible_pages("kernteam")] == ["overzicht", "gegevens"]
-    assert [p.key for p in navigation.visible_pages("deelnemer")] == ["overzicht"]
-    assert navigation.visible_pages("publiek") == []
+    def keys(role: str) -> set[str]:
+        return {p.key for p in navigation.visible_pages(role)}
+
+    assert {"overzicht", "gegevens"} <= keys("beheer")
+    assert {"overzicht", "gegevens"} <= keys("kernteam")
+    assert "overzicht" in keys("deelnemer") and "gegevens" not in keys("deelnemer")  # deliveries are not theirs
+    assert not {"overzicht", "gegevens"} & keys("publiek")
+    assert keys("anoniem") <= {"toegankelijkheid"}
 
 
 def test_sections_are_titled_per_language() -> None:
-    assert list(navigation.sections(list(PAGES), "nl")) == ["Sturing", "Gegevens en beheer"]
-    assert list(navigation.sections(list(PAGES), "en")) == ["Steering", "Data and administration"]
+    mine = [navigation.BY_KEY["gegevens"], navigation.BY_KEY["overzicht"]]
+    assert {t: [p.key for p in ps] for t, ps in navigation.sections(mine, "nl").items()} == {
+        "Sturing": ["overzicht"], "Gegevens en beheer": ["gegevens"]}
+    assert list(navigation.sections(mine, "en")) == ["Steering", "Data and administration"]

@@ -67,9 +67,8 @@ def test_overview_shows_the_figures_of_the_newest_delivery(app_env: Path) -> Non
     markdown = [plain(m.value) for m in at.markdown]
     assert "- Kernteamoverleggen gehouden: van 3 naar 4 (+1)" in markdown
     assert markdown[0] == ":orange-badge[! risico]"  # 4 of 6 by October: at risk, in words and icon
-    captions = [plain(c.value) for c in at.caption]
-    assert captions[1:3] == ["Doel: 6 · verwacht op de peildatum: 5",
-                             f"Bron: CDTS_2022-10-31.xlsx · tabblad Bijeenkomsten · geleverd {fmt_date(dt.date.today())}"]
+    assert plain(at.caption[1].value) == "Doel: 6 · verwacht op de peildatum: 5"
+    assert plain(tile.help) == f"Bron: CDTS_2022-10-31.xlsx · tabblad Bijeenkomsten · geleverd {fmt_date(dt.date.today())}"
     assert metric(at, "Ernst hoog").value == "1"
     assert metric(at, "Ernst middel").value == "1"
     assert metric(at, "Ernst laag").value == "0"  # the solved one does not count
