@@ -19,8 +19,15 @@ names = teams.team_names(teams.teams(wh, f.deal, f.as_of_arg))
 if not names:
     components.empty_state(t("teams.subject"), "Onderdelen")
     st.stop()
-team = st.selectbox(t("teams.picker"), [teams.ALL, *names], key="team", bind="query-params",
+# the picked team lives in the URL (?team=OT2) like the global filters: a link reproduces the view
+url_team = st.query_params.get("team")
+if url_team in names and url_team != st.session_state.get("_team_url"):
+    st.session_state["f_team"] = url_team
+if st.session_state.get("f_team") not in (teams.ALL, *names):
+    st.session_state["f_team"] = teams.ALL
+team = st.selectbox(t("teams.picker"), [teams.ALL, *names], key="f_team",
                     format_func=lambda c: t("teams.all") if c == teams.ALL else names[c])
+st.query_params["team"] = st.session_state["_team_url"] = team
 parts = list(names) if team == teams.ALL else [team]
 src = teams.sources(wh, f.deal, ("Bijeenkomsten", "Mijlpalen", "Eindresultaten"), f.as_of_arg)
 ind = indicators(wh, f.deal, f.year, f.as_of_arg)
@@ -39,7 +46,7 @@ if team == teams.ALL:
     table = teams.overview_table(overview, f.year, lang)
     components.table(table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
                      column_config={t("teams.col.progress", lang): bar})
-    st.caption(t("teams.overview_help", year=f.year, indicator=t("teams.tile.meetings", year=f.year)))
+    st.caption(t("teams.overview_help", year=f.year, indicator=teams.indicator_label(lang)))
     caption("Mijlpalen", "Bijeenkomsten", "Eindresultaten")
 else:
     row = overview.row(0, named=True)
@@ -55,7 +62,7 @@ st.header(t("teams.meetings", year=f.year))
 if src["Bijeenkomsten"].file is None:
     components.empty_state(t("teams.subject"), "Bijeenkomsten")
 elif team == teams.ALL:
-    components.chart(charts.team_meetings(overview, f.year, lang), teams.overview_table(overview, f.year, lang),
+    components.chart(charts.team_meetings(overview, f.year, lang), teams.meetings_table(overview, f.year, lang),
                      name=f"teamoverleggen_{f.deal}_{f.year}", key="team_meetings", lang=lang)
     caption("Bijeenkomsten")
 

@@ -106,12 +106,31 @@ def overview_table(df: pl.DataFrame, year: int, lang: str = "nl") -> pl.DataFram
             t("teams.col.due", lang): r["due"],
             t("teams.col.late", lang): r["late"],
             t("teams.col.progress", lang): None if r["progress"] is None else round(r["progress"] * 100),
-            t("teams.col.meetings", lang, year=year): of(r["held"], r["target_min"]) if r["target_min"] is not None
-            else fmt_count(r["held"], lang),
+            t("teams.col.meetings", lang, year=year): r["held"],
+            t("teams.col.expected", lang): None if r["expected"] is None else round(r["expected"]),
             t("teams.col.meetings_status", lang): meeting_status_label(r["meetings_status"], lang),
             t("teams.col.end_results", lang): of(r["end_results_ready"], r["end_results"]),
         })
-    return pl.DataFrame(rows, schema_overrides={t("teams.col.progress", lang): pl.Int64})
+    return pl.DataFrame(rows, schema_overrides={t("teams.col.progress", lang): pl.Int64,
+                                                t("teams.col.expected", lang): pl.Int64})
+
+
+def meetings_table(df: pl.DataFrame, year: int, lang: str = "nl") -> pl.DataFrame:
+    """The data behind the team meetings chart: held, expected by the as-of date, status."""
+    from dashboard.charts import meeting_status_label
+
+    return pl.DataFrame({
+        t("teams.col.team", lang): df["part"],
+        t("teams.col.meetings", lang, year=year): df["held"],
+        t("teams.col.expected", lang): df["expected"].round(0).cast(pl.Int64),
+        t("teams.col.meetings_status", lang): [meeting_status_label(s, lang) for s in df["meetings_status"]],
+    })
+
+
+def indicator_label(lang: str = "nl") -> str:
+    """The team_meetings indicator's name, to say which rule the team figures follow."""
+    spec = BY_CODE["team_meetings"]
+    return spec.label_en if lang == "en" else spec.label_nl
 
 
 def meeting_tile(row: dict, year: int, src: Source, lang: str = "nl") -> dict:
