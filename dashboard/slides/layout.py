@@ -34,6 +34,11 @@ SERIES = tuple(c.lstrip("#").upper() for c in theme.PALETTE if c not in ("#F0E44
 WF_TOTAL, WF_UP, WF_DOWN = NAVY, "00704F", "B3380A"
 
 
+def series_colour(spec, i: int) -> str:
+    """The colour of series i: the chart's own colours where given (e.g. status colours), else the palette."""
+    return spec.colours[i] if i < len(spec.colours) else SERIES[i % len(SERIES)]
+
+
 @dataclass(frozen=True)
 class Box:
     x: float

@@ -8,10 +8,10 @@ from datetime import date
 from typing import Literal
 
 from dashboard import theme
-from dashboard.format import fmt_date, fmt_value
+from dashboard.format import fmt_date, fmt_number, fmt_value
 
 Status = Literal["on_target", "at_risk", "off_target", "no_data"]
-NumberFormat = Literal["count", "euro", "ratio"]
+NumberFormat = Literal["count", "euro", "ratio", "score"]
 ChartKind = Literal["bar", "column", "stacked_bar", "line", "waterfall"]
 Align = Literal["left", "right", "center"]
 SlideKind = Literal["title", "content"]
@@ -26,7 +26,7 @@ STATUS_COLOUR: dict[str, str] = {code: theme.status(code).colour.lstrip("#").upp
 
 # PowerPoint number-format codes: ',' and '.' in a code mean "thousands" and "decimal" and are shown
 # with the viewer's separators, so a Dutch PowerPoint shows 12.500 / € 12.500 / 78%.
-PPTX_NUMBER_FORMAT: dict[str, str] = {"count": "#,##0", "euro": '"€" #,##0', "ratio": "0%"}
+PPTX_NUMBER_FORMAT: dict[str, str] = {"count": "#,##0", "euro": '"€" #,##0', "ratio": "0%", "score": "0.0"}
 
 
 
@@ -50,6 +50,7 @@ class ChartSpec:
     number_format: NumberFormat = "count"
     alt_text: str = ""
     totals: tuple[int, ...] = ()
+    colours: tuple[str, ...] = ()  # hex RGB per series (meaningful colours, e.g. status); default: the palette
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def format_value(value: float | None, number_format: NumberFormat) -> str:
     """Dutch display text as on the dashboard: 12.500, € 12.500, -€ 1.200, 78%; '–' for no value."""
     if number_format == "euro" and value is not None:
         value = round(value)  # whole euros on slides
+    if number_format == "score":
+        return fmt_number(value, 1, "nl")  # a mean on a 1-5 scale: 3,8
     return fmt_value(value, number_format, "nl")
 
 

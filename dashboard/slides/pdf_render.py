@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -267,13 +268,13 @@ def _value_range(spec: ChartSpec, series) -> tuple[float, float]:
     return lo, hi
 
 
-def _legend(c: Canvas, names: list[str], x: float, y: float, w: float) -> None:
+def _legend(c: Canvas, names: list[str], colours: list[str], x: float, y: float, w: float) -> None:
     size = 10
     widths = [pdfmetrics.stringWidth(n, FONT, size) + 22 for n in names]
     cx = x + (w - sum(widths)) / 2
     c.setFont(FONT, size)
     for i, (name, width) in enumerate(zip(names, widths, strict=True)):
-        c.setFillColor(_c(L.SERIES[i % len(L.SERIES)]))
+        c.setFillColor(_c(colours[i]))
         c.rect(cx, y, 9, 9, stroke=0, fill=1)
         c.setFillColor(_c(L.INK))
         c.drawString(cx + 13, y + 1, name)
@@ -293,7 +294,7 @@ def _chart(c: Canvas, box: L.Box, spec: ChartSpec) -> None:
     visible = series[1:] if spec.kind == "waterfall" else series
     x0, y0, w, h = _rect_box(box)
     if len(visible) > 1:
-        _legend(c, [n for n, _ in visible], x0, y0 + 2, w)
+        _legend(c, [n for n, _ in visible], [L.series_colour(spec, i) for i in range(len(visible))], x0, y0 + 2, w)
         y0, h = y0 + 22, h - 22
     lo, hi = _value_range(spec, series)
     ticks = nice_ticks(lo, hi)
@@ -367,7 +368,7 @@ def _chart(c: Canvas, box: L.Box, spec: ChartSpec) -> None:
             start = band_start(i) + bar_w * gap / 2 + slot * bar_w
             a, b = (vpos(run), vpos(run + v)) if stacked else (vpos(0.0), vpos(v))
             run += v if stacked else 0.0
-            colour = L.SERIES[s % len(L.SERIES)]
+            colour = L.series_colour(spec, s)
             if spec.kind == "waterfall":
                 if s == 0:
                     continue  # the invisible base
@@ -408,7 +409,7 @@ def _bar_label(c: Canvas, spec: ChartSpec, i: int, v: float, horizontal: bool, s
 def _draw_lines(c: Canvas, spec: ChartSpec, series, band_start, band: float, vpos) -> None:
     """Only the first series carries labels: the others (targets, comparisons) are named in the legend."""
     for s, (_, values) in enumerate(series):
-        colour = _c(L.SERIES[s % len(L.SERIES)])
+        colour = _c(L.series_colour(spec, s))
         points = [(band_start(i) + band / 2, vpos(v), v) for i, v in enumerate(values) if v is not None]
         c.setStrokeColor(colour)
         c.setLineWidth(2.5)
@@ -447,9 +448,21 @@ def _content(c: Canvas, deck: Deck, spec: Slide, number: int) -> None:
 
 
 def render_pdf(deck: Deck, path: str | Path) -> Path:
-    L.register_fonts()
     path = Path(path)
-    c = Canvas(str(path), pagesize=PAGE, lang="nl-NL", pageCompression=1)
+    _write(deck, str(path))
+    return path
+
+
+def pdf_bytes(deck: Deck) -> bytes:
+    """The PDF in memory (the Presentatie page's download)."""
+    buffer = io.BytesIO()
+    _write(deck, buffer)
+    return buffer.getvalue()
+
+
+def _write(deck: Deck, target) -> None:
+    L.register_fonts()
+    c = Canvas(target, pagesize=PAGE, lang="nl-NL", pageCompression=1)
     c.setTitle(deck.document_title)
     c.setSubject(f"Directeurenoverleg {deck.deal_code}")
     c.setAuthor("Stuurhut")
@@ -466,4 +479,3 @@ def render_pdf(deck: Deck, path: str | Path) -> Path:
             _content(c, deck, spec, number)
         c.showPage()
     c.save()
-    return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from lxml import etree
@@ -9,7 +10,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
-        XL_CHART_TYPE,
+    XL_CHART_TYPE,
     XL_LABEL_POSITION,
     XL_LEGEND_POSITION,
     XL_MARKER_STYLE,
@@ -266,7 +267,7 @@ def _chart(slide, box: L.Box, spec: ChartSpec) -> None:
         value_axis._element.find(qn("c:crosses")).set("val", "max")
 
     for i, series in enumerate(plot.series):
-        colour = L.SERIES[i % len(L.SERIES)]
+        colour = L.series_colour(spec, i)
         if spec.kind == "line":
             series.format.line.color.rgb = _rgb(colour)
             series.format.line.width = Pt(2.5)
@@ -308,7 +309,7 @@ def _chart(slide, box: L.Box, spec: ChartSpec) -> None:
             own.position = XL_LABEL_POSITION.CENTER
             own.font.size = labels.font.size
             own.font.bold = True
-            own.font.color.rgb = _rgb(L.label_colour(L.SERIES[i % len(L.SERIES)]))
+            own.font.color.rgb = _rgb(L.label_colour(L.series_colour(spec, i)))
 
 
 def _waterfall_style(plot, spec: ChartSpec) -> None:
@@ -427,4 +428,11 @@ def render_pptx(deck: Deck, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["build_presentation", "render_pptx"]
+def pptx_bytes(deck: Deck) -> bytes:
+    """The PowerPoint file in memory (the Presentatie page's download)."""
+    buffer = io.BytesIO()
+    build_presentation(deck).save(buffer)
+    return buffer.getvalue()
+
+
+__all__ = ["build_presentation", "pptx_bytes", "render_pptx"]
