@@ -1111,3 +1111,217 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
         if horizontal else 380
     chart = alt.layer(marks, text).properties(height=height, width="container")
     return _titled(chart, title) if title else chart.properties(description=spec.alt_text)
+
+
+# --- presentation: the deck's ChartSpec as an Altair chart (Presentatie page) -----------------------
+
+def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
+    """A dashboard.slides.model.ChartSpec drawn in the app with the PowerPoint chart's categories, series,
+    colours and Dutch labels; the waterfall reuses `waterfall`. Titled with the spec's alt text."""
+    from dashboard.slides.model import format_value
+
+    title = spec.alt_text or None
+    if spec.kind == "waterfall":
+        _, values = spec.series[0]
+        kinds = ["start" if i == 0 and i in spec.totals else "total" if i in spec.totals else "delta"
+                 for i in range(len(values))]
+        df = pl.DataFrame({"step": spec.categories, "amount": [float(v or 0) for v in values], "kind": kinds})
+        return waterfall(df, lang, title=title)
+    names = [name for name, _ in spec.series]
+    colours = [f"#{spec.colours[i]}" if i < len(spec.colours) else theme.PALETTE[i % len(theme.PALETTE)]
+               for i in range(len(names))]
+    stacked = spec.kind == "stacked_bar"
+    rows, level = [], dict.fromkeys(spec.categories, 0.0)
+    for name, values in spec.series:
+        for c, v in zip(spec.categories, values, strict=True):
+            lo = level[c] if stacked else 0.0
+            hi = lo + float(v or 0)
+            level[c] = hi if stacked else 0.0
+            rows.append({"category": c, "series": name, "value": v, "lo": lo, "hi": hi, "mid": (lo + hi) / 2,
+                         "label": format_value(v, spec.number_format) if v else ""})
+    d = _rows(pl.DataFrame(rows, schema={"category": pl.String, "series": pl.String, "value": pl.Float64,
+                                         "lo": pl.Float64, "hi": pl.Float64, "mid": pl.Float64, "label": pl.String},
+                           orient="row"), "slide_chart")
+    fmt = ",.1f" if spec.number_format == "score" else theme.number_format(spec.number_format)
+    horizontal = spec.kind in ("bar", "stacked_bar")
+    cat, val, val2 = (alt.Y, alt.X, alt.X2) if horizontal else (alt.X, alt.Y, alt.Y2)
+    cat_enc = cat("category:N", sort=spec.categories, title=None,
+                  axis=alt.Axis(labelLimit=320, labelFontSize=16, labelAngle=0))
+    val_axis = alt.Axis(format=fmt, labelFontSize=14)
+    colour = alt.Color("series:N", sort=names, scale=alt.Scale(domain=names, range=colours),
+                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=16) if len(names) > 1 else None)
+    offset = {} if stacked or len(names) == 1 else ({"yOffset": alt.YOffset("series:N", sort=names)} if horizontal
+                                                     else {"xOffset": alt.XOffset("series:N", sort=names)})
+    base = alt.Chart(d).encode(cat_enc, **offset)
+    tip = [alt.Tooltip("category:N", title=t("chart.category", lang)), alt.Tooltip("series:N", title=" "),
+           alt.Tooltip("label:N", title=t("chart.value", lang))]
+    if spec.kind == "line":
+        marks = base.mark_line(point=True, strokeWidth=3).encode(val("value:Q", title=None, axis=val_axis),
+                                                                 color=colour, tooltip=tip)
+        text = base.mark_text(dy=-12, fontSize=15).encode(val("value:Q"), text="label:N")
+    elif stacked:
+        marks = base.mark_bar().encode(val("lo:Q", title=None, axis=val_axis), val2("hi:Q"), color=colour, tooltip=tip)
+        text = base.mark_text(fontSize=15, fontWeight="bold", color="white").encode(val("mid:Q"), text="label:N")
+    else:
+        marks = base.mark_bar().encode(val("value:Q", title=None, axis=val_axis), color=colour, tooltip=tip)
+        text = base.mark_text(align="left" if horizontal else "center", dx=5 if horizontal else 0,
+                              dy=0 if horizontal else -10, fontSize=15).encode(val("value:Q"), text="label:N")
+    per_category = 44 if stacked or len(names) == 1 else 30 * len(names) + 14
+    height = max(260, per_category * len(spec.categories)) if horizontal else 380
+    chart = alt.layer(marks, text).properties(height=height, width="container")
+    return _titled(chart, title) if title else chart.properties(description="")
+
+
+# --- Vergelijking en catalogus (issue 6: City Deals side by side) ---------------------------------------
+
+def _deal_colours(deals: list[str]) -> alt.Scale:
+    """The same deal keeps the same colour on every comparison chart (order of the chosen deals)."""
+    return alt.Scale(domain=deals, range=[CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i in range(len(deals))])
+
+
+def describe_compare_multiples(df: pl.DataFrame, lang: str = "nl") -> str:
+    """ "31 van 48 scores op koers; meeste achterstand: Mijlpalen op tijd (2 van 3 deals uit koers of risico)". """
+    measured = df.filter(pl.col("status") != "no_data")
+    if measured.is_empty():
+        return t("compare.multiples.none", lang)
+    on = measured.filter(pl.col("status") == "on_target").height
+    text = t("compare.multiples.finding", lang, on=on, n=measured.height)
+    behind = (measured.group_by("indicator", _label_col(lang)).agg(
+        behind=pl.col("status").is_in(["off_target", "at_risk"]).sum(), n=pl.len())
+        .filter(pl.col("behind") > 0).sort(["behind", "indicator"], descending=[True, False]))
+    if behind.height:
+        r = behind.row(0, named=True)
+        text += t("compare.multiples.worst", lang, label=r[_label_col(lang)], behind=r["behind"], n=r["n"])
+    return text
+
+
+def compare_multiples(df: pl.DataFrame, indicators: list[str], lang: str = "nl", columns: int = 3) -> alt.TopLevelMixin:
+    """Small multiples: per indicator one small bar chart, a bar per deal in its status colour (icon and value on top),
+    a black tick on each bar at the target due by that deal's peildatum.
+
+    df: one year of compare.grid (deal, indicator, value, unit, status, target_min, expected_to_date, label_nl/en).
+    """
+    _rows(df, "compare_multiples")
+    if df.filter(pl.col("status") != "no_data").is_empty():
+        return _empty(describe_compare_multiples(df, lang))
+    deals = df["deal"].unique(maintain_order=True).to_list()
+    panels = []
+    for code in indicators:
+        part = df.filter(pl.col("indicator") == code)
+        if part.is_empty():
+            continue
+        unit = part["unit"][0]
+        label = part[_label_col(lang)][0]
+        rows = []
+        for r in part.iter_rows(named=True):
+            s = theme.status(r["status"])
+            ref = None
+            for key in ("expected_to_date", "target_min", "target_max"):
+                if r.get(key) is not None:
+                    ref = float(r[key])
+                    break
+            rows.append({"deal": r["deal"], "value": r["value"], "target": ref, "status": s.word(lang),
+                         "label": f"{s.icon} {fmt_value(r['value'], unit, lang)}" if r["value"] is not None else s.icon,
+                         "value_text": fmt_value(r["value"], unit, lang),
+                         "target_text": fmt_value(ref, unit, lang) if ref is not None else t("chart.no_target", lang)})
+        d = pl.DataFrame(rows, schema={"deal": pl.String, "value": pl.Float64, "target": pl.Float64, "status": pl.String,
+                                       "label": pl.String, "value_text": pl.String, "target_text": pl.String})
+        fmt = theme.number_format(unit)
+        tip = [alt.Tooltip("deal:N", title=t("compare.col.deal", lang)),
+               alt.Tooltip("value_text:N", title=t("chart.value", lang)),
+               alt.Tooltip("target_text:N", title=t("chart.target_to_date", lang)),
+               alt.Tooltip("status:N", title=t("chart.status", lang))]
+        base = alt.Chart(d).encode(x=alt.X("deal:N", sort=deals, title=None, axis=alt.Axis(labelAngle=0)), tooltip=tip)
+        bars = base.mark_bar().encode(
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt, tickCount=4)),
+            color=alt.Color("status:N", scale=_status_scale(lang), title=t("chart.status", lang)))
+        text = base.mark_text(dy=-7, fontSize=11).encode(
+            y=alt.Y("v:Q"), text="label:N",
+            color=alt.Color("status:N", scale=_status_scale(lang), legend=None)).transform_calculate(
+            v="datum.value == null ? 0 : datum.value")
+        goal = base.mark_tick(color=theme.TEXT, thickness=2, size=28).encode(y="target:Q")
+        panels.append(alt.layer(bars, text, goal).properties(title=label, width=190, height=130))
+    chart = alt.concat(*panels, columns=columns).resolve_scale(y="independent")
+    return _titled(chart, describe_compare_multiples(df, lang), t("compare.multiples.subtitle", lang))
+
+
+def describe_compare_trend(df: pl.DataFrame, mode: str, lang: str = "nl") -> str:
+    """ "Kernteamoverleggen gehouden: hoogste waarde 8 (CDKW, dealjaar 2)". """
+    if df.is_empty():
+        return t("compare.trend.none", lang)
+    top = df.sort(["value", "deal", "year"], descending=[True, False, False]).row(0, named=True)
+    when = t("compare.deal_year_n", lang, n=top["deal_year"]) if mode == "deal" else str(top["year"])
+    return t("compare.trend.finding", lang, label=top[_label_col(lang)], value=fmt_value(top["value"], top["unit"], lang),
+             deal=top["deal"], when=when)
+
+
+def compare_trend(df: pl.DataFrame, mode: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """One indicator over the years, a line per deal; x is the calendar year or the deal year (1, 2, 3).
+
+    df: compare.trend (deal, year, deal_year, value, status, unit, label_nl/en, target).
+    """
+    _rows(df, "compare_trend")
+    if df.is_empty():
+        return _empty(describe_compare_trend(df, mode, lang))
+    unit = df["unit"][0]
+    deals = df["deal"].unique(maintain_order=True).to_list()
+    x_field = "deal_year" if mode == "deal" else "year"
+    x_title = t("compare.col.deal_year" if mode == "deal" else "compare.col.calendar_year", lang)
+    d = df.with_columns(
+        value_text=pl.col("value").map_elements(lambda v: fmt_value(v, unit, lang), return_dtype=pl.String),
+        status_text=pl.col("status").map_elements(lambda s: theme.status(s).label(lang), return_dtype=pl.String))
+    tip = [alt.Tooltip("deal:N", title=t("compare.col.deal", lang)),
+           alt.Tooltip("year:O", title=t("compare.col.calendar_year", lang)),
+           alt.Tooltip("deal_year:O", title=t("compare.col.deal_year", lang)),
+           alt.Tooltip("value_text:N", title=t("chart.value", lang)),
+           alt.Tooltip("status_text:N", title=t("chart.status", lang))]
+    base = alt.Chart(d).encode(
+        x=alt.X(f"{x_field}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=df[_label_col(lang)][0], axis=alt.Axis(format=theme.number_format(unit))),
+        color=alt.Color("deal:N", scale=_deal_colours(deals), title=t("compare.col.deal", lang)),
+        tooltip=tip)
+    lines = base.mark_line(point=True)
+    labels = base.mark_text(align="left", dx=6, dy=-6, fontSize=11).encode(text="deal:N").transform_filter(
+        alt.datum[x_field] == alt.expr.toNumber(alt.datum["last"])).transform_joinaggregate(
+        last=f"max({x_field})", groupby=["deal"])
+    chart = alt.layer(lines, labels).properties(height=280, width="container")
+    return _titled(chart, describe_compare_trend(df, mode, lang), t(f"compare.trend.subtitle.{mode}", lang))
+
+
+def describe_compare_self_assessment(df: pl.DataFrame, deal: str, lang: str = "nl") -> str:
+    """ "CDOR scoort zichzelf op 1 van 6 thema's hoger dan de mediaan van de andere deals, op 2 lager". """
+    d = df.filter((pl.col("deal") == deal) & pl.col("diff_median").is_not_null())
+    if d.is_empty():
+        return t("compare.self.none", lang, deal=deal)
+    return t("compare.self.finding", lang, deal=deal, higher=d.filter(pl.col("diff_median") > 0).height,
+             lower=d.filter(pl.col("diff_median") < 0).height, n=d.height)
+
+
+def compare_self_assessment(df: pl.DataFrame, deal: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """One deal's latest self-assessment score per theme (bar, 1-5) against the other deals' median (black tick).
+
+    df: compare.self_assessment (deal, theme, latest_score, others_median, others, first_score, change ...).
+    """
+    from dashboard.format import fmt_number
+
+    _rows(df, "compare_self_assessment")
+    d = df.filter(pl.col("deal") == deal)
+    if d.is_empty():
+        return _empty(describe_compare_self_assessment(df, deal, lang))
+    d = d.select(
+        "theme", pl.col("latest_score").cast(pl.Float64), pl.col("others_median").cast(pl.Float64),
+        median_text=pl.col("others_median").map_elements(lambda v: fmt_number(v, 1, lang), return_dtype=pl.String),
+        change_text=pl.col("change").map_elements(lambda c: f"{int(c):+d}", return_dtype=pl.String).fill_null("–"),
+        label=pl.col("latest_score").cast(pl.String))
+    tip = [alt.Tooltip("theme:N", title=t("compare.col.theme", lang)),
+           alt.Tooltip("latest_score:Q", title=t("compare.col.score", lang)),
+           alt.Tooltip("median_text:N", title=t("compare.col.median_others", lang)),
+           alt.Tooltip("change_text:N", title=t("compare.col.change", lang))]
+    base = alt.Chart(d).encode(y=alt.Y("theme:N", title=None, sort=d["theme"].to_list()), tooltip=tip)
+    bars = base.mark_bar(height=16, color=theme.PALETTE[0]).encode(
+        x=alt.X("latest_score:Q", title=t("compare.self.axis", lang), scale=alt.Scale(domain=[0, 5]),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")))
+    text = base.mark_text(align="left", dx=4).encode(x="latest_score:Q", text="label:N")
+    median = base.mark_tick(color=theme.TEXT, thickness=3, size=24).encode(x="others_median:Q")
+    chart = alt.layer(bars, text, median).properties(height=max(80, 30 * d.height), width="container")
+    return _titled(chart, describe_compare_self_assessment(df, deal, lang), t("compare.self.subtitle", lang))

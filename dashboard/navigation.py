@@ -55,6 +55,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("begroting", "pages/begroting.py", "Begroting", "Budget", ":material/euro:", "sturing"),
     PageSpec("bijeenkomsten", "pages/bijeenkomsten.py", "Bijeenkomsten", "Meetings", ":material/event:", "sturing"),
     PageSpec("enquete", "pages/enquete.py", "Enquête", "Survey", ":material/poll:", "sturing"),
+    PageSpec("presentatie", "pages/presentatie.py", "Presentatie", "Presentation", ":material/slideshow:", "sturing"),
     PageSpec("ontwikkelteams", "pages/ontwikkelteams.py", "Ontwikkelteams", "Development teams", ":material/groups:", "onderdelen"),
     PageSpec("eindresultaten", "pages/eindresultaten.py", "Eindresultaten 2023", "End results 2023", ":material/flag:", "onderdelen"),
     PageSpec("communicatie", "pages/communicatie.py", "Communicatie en netwerk", "Communication and network", ":material/campaign:", "onderdelen"),
