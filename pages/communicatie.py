@@ -36,8 +36,7 @@ else:
         data, text = comms.by_month(wh, f.deal, f.year, f.as_of_arg), t("comms.period_text.month", year=f.year)
     else:
         data = comms.by_year(wh, f.deal, f.as_of_arg)
-        years = data["year"] if data.height else [f.year]
-        text = t("comms.period_text.year", first=min(years), last=max(years))
+        text = comms.years_text(data["year"].to_list() or [f.year], lang)
     components.chart(charts.communication(data, period, text, lang), comms.communication_table(data, period, lang),
                      name=f"communicatie_{f.deal}_{period}", key="comms", lang=lang)
     caption("Communicatie")

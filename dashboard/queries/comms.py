@@ -44,6 +44,14 @@ def municipalities(wh, deal: str, year: int, as_of: dt.date | None = None) -> pl
     return wh.sql("municipalities", deal=deal, year=year, as_of=as_of)
 
 
+def years_text(years: list[int], lang: str = "nl") -> str:
+    """ "in 2021–2022", or "in 2022" for a single year."""
+    first, last = min(years), max(years)
+    if first == last:
+        return t("comms.period_text.month", lang, year=first)
+    return t("comms.period_text.year", lang, first=first, last=last)
+
+
 def channel_label(code: str, lang: str = "nl") -> str:
     return t(f"comms.channel.{code}", lang)
 
