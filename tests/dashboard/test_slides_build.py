@@ -26,15 +26,19 @@ def test_deck_titles_state_the_findings(tst):
     assert tst.deal_name == "Testdeal" and tst.as_of == dt.date(2022, 6, 30)
     assert [s.title for s in tst.slides] == [
         "Testdeal",
-        "6 van 16 sturingsindicatoren op koers",
+        "7 van 16 sturingsindicatoren op koers",
         "Overige indicatoren 2022: 4 uit koers",
-        "Bijeenkomsten 2022: achter op minst actieve ontwikkelteam en werksessies atelier",
-        "Ontwikkelbudget 2022: nog niet volledig bekend",
         "Eerste levering: nog niets om mee te vergelijken",
+        "2 van 2 ontwikkelteams hebben mijlpalen te laat",
+        "1 van 3 eindresultaten 2023 gereed",
+        "Ontwikkelbudget 2022: nog niet volledig bekend",
+        "Atelier en bijeenkomsten 2022: achter op minst actieve ontwikkelteam en werksessies atelier",
+        "Enquête mei 2022: Samenwerking scoort gemiddeld 4,0",
         "2 open knelpunten, 1 met ernst hoog",
-        "6 punten voor besluit en aandacht",
+        "5 punten voor besluit en aandacht",
+        "Tot 30 december 2022: 0 mijlpalen en 1 bijeenkomst gepland",
     ]
-    assert tst.slides[1].subtitle == "Stand 2022: 5 risico, 5 uit koers, 2 geen gegevens"
+    assert tst.slides[1].subtitle == "Stand 2022: 5 risico, 4 uit koers, 2 geen gegevens"
 
 
 def test_summary_kpis_come_from_the_indicators(tst):
@@ -56,7 +60,9 @@ def _delivered(deck) -> str:
 
 
 def test_meetings_chart_holds_held_and_expected(tst):
-    chart = _slide(tst, "Bijeenkomsten").chart
+    slide = _slide(tst, "Atelier en bijeenkomsten")
+    assert [(k.label, k.value_text, k.status) for k in slide.kpis] == [("Opkomst", "67%", "on_target")]
+    chart = slide.chart
     assert chart.kind == "bar"
     assert chart.categories == ["Kernteam", "Directeurenoverleg", "Werksessies atelier", "Atelierdagen",
                                 "Minst actieve ontwikkelteam", "Kartrekkers"]
@@ -70,7 +76,7 @@ def test_bottlenecks_table_and_decisions(tst):
         ["1-3-2022", "OT2", "Te weinig capaciteit bij gemeenten", "hoog", "open", "Agenderen in kernteam"],
         ["1-4-2022", "OT1", "Planning toetsingskader schuift", "middel", "in behandeling", "–"],
     ]
-    decisions = _slide(tst, "6 punten").bullets
+    decisions = _slide(tst, "5 punten").bullets
     assert decisions[0] == "Knelpunt OT2: Agenderen in kernteam"
     assert "Uit koers: Deelnemende gemeenten (2; doel minstens 11)" in decisions
 
@@ -94,6 +100,65 @@ def test_budget_carry_over_and_changes(budget_db: Path):
     assert [k.value_text for k in budget.kpis] == ["117%", "-€ 20.000"]
 
 
+def test_team_progress_slide(tst):
+    slide = _slide(tst, "2 van 2 ontwikkelteams")
+    assert slide.subtitle == "Meeste vertraging: OT1 (1 te laat), OT2 (1 te laat)"
+    assert slide.chart.kind == "stacked_bar" and slide.chart.categories == ["OT1", "OT2"]
+    assert slide.chart.series == [("Op tijd gereed", [2, 3]), ("Te laat", [1, 1])]
+    assert slide.table.rows == [
+        ["OT1 Ontwikkelteam 1", "2 van 3", "4 · op koers", "1 van 2"],
+        ["OT2 Ontwikkelteam 2", "3 van 4", "1 · uit koers", "0 van 1"],
+    ]
+
+
+def test_end_results_slide_matches_the_indicator(tst):
+    slide = _slide(tst, "1 van 3 eindresultaten")
+    assert slide.subtitle == "2 loopt · 1 vervallen (telt niet mee)"
+    assert [(k.label, k.value_text) for k in slide.kpis] == [("Eindresultaten 2023 gereed", "33%")]  # 1 of 3
+    assert slide.chart.categories == ["AT", "OT1", "OT2"]
+    assert slide.chart.series == [("gereed", [0, 1, 0]), ("loopt", [0, 1, 1])]
+    assert slide.chart.colours == ("00704F", "0072B2")
+
+
+def test_budget_waterfall_while_realised_is_unknown(tst):
+    chart = _slide(tst, "Ontwikkelbudget").chart
+    assert chart.kind == "waterfall" and chart.totals == (0, 2, 4)
+    assert chart.categories == ["Begroot 2022", "Doorgeschoven uit 2021", "Beschikbaar", "Besteed tot nu",
+                                "Nog niet besteed"]
+    assert chart.series == [("Ontwikkelbudget", [120000.0, 10000.0, 130000.0, 0.0, 130000.0])]
+
+
+def test_budget_waterfall_ends_on_the_surplus_indicator(budget_db: Path):
+    slide = _slide(build_deck(Warehouse(budget_db), "BUD"), "Ontwikkelbudget")
+    assert slide.chart.series == [("Ontwikkelbudget", [100000.0, -10000.0, 90000.0, -85000.0, 5000.0])]
+    assert slide.chart.categories[-1] == "Over voor 2024"
+    assert [k.value_text for k in slide.kpis] == ["94%", "€ 5.000"]  # the surplus KPI = the last bar
+
+
+def test_survey_slide_suppresses_small_groups(tst):
+    slide = _slide(tst, "Enquête")
+    assert [(k.label, k.value_text, k.status) for k in slide.kpis] == [("Respondenten", "5", "at_risk")]
+    assert slide.chart.number_format == "score" and slide.chart.categories == ["Samenwerking"]
+    assert slide.chart.series == [("Meting november 2021", [3.5]), ("Meting mei 2022", [4.0])]
+    assert slide.bullets == ["Meest verbeterd: Samenwerking (+0,5)",
+                             "2 groepen met minder dan 5 respondenten niet getoond"]  # gemeente 3, rijk 2
+
+
+def test_what_comes_next(tst):
+    slide = tst.slides[-1]
+    assert slide.subtitle == "Na de peildatum 30 juni 2022"
+    assert slide.table is None  # Eindrapport (31-12-2022) lies past the six months
+    assert slide.bullets == ["20-7-2022 Kernteamoverleg"]
+
+
+def test_every_slide_has_notes_and_sources(tst):
+    from dashboard.slides.model import notes_text
+
+    for slide in tst.slides[1:]:
+        assert notes_text(tst, slide).strip()
+    assert _slide(tst, "2 open knelpunten").sources == [f"Bron: tst.xlsx · tabblad Knelpunten · geleverd {_delivered(tst)}"]
+
+
 def test_deck_before_any_delivery_says_so(full_db: Path):
     deck = build_deck(Warehouse(full_db), "TST", dt.date(2021, 12, 31))
     assert [s.title for s in deck.slides] == ["Testdeal", "Nog geen cijfers op 31 december 2021"]
@@ -112,14 +177,22 @@ def test_cli_writes_pptx_and_pdf(full_db: Path, tmp_path: Path, capsys):
     from pypdf import PdfReader
 
     assert main(["slides", "--deal", "TST", "--db", str(full_db), "-o", str(tmp_path / "deck.pptx")]) == 0
-    assert "deck.pptx: 8 dia's (pptx), peildatum 30 juni 2022" in capsys.readouterr().out
+    assert "deck.pptx: 12 dia's (pptx), peildatum 30 juni 2022" in capsys.readouterr().out
     prs = Presentation(str(tmp_path / "deck.pptx"))
-    assert [s.shapes.title.text for s in prs.slides][1] == "6 van 16 sturingsindicatoren op koers"
+    assert [s.shapes.title.text for s in prs.slides][1] == "7 van 16 sturingsindicatoren op koers"
+    charts = {s.shapes.title.text: sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart}
+    assert len(charts) == 5  # teams, end results, budget, meetings, survey: native charts, not pictures
+    budget = charts["Ontwikkelbudget 2022: nog niet volledig bekend"]
+    assert list(budget.plots[0].categories) == ["Begroot 2022", "Doorgeschoven uit 2021", "Beschikbaar",
+                                                "Besteed tot nu", "Nog niet besteed"]
+    survey = charts["Enquête mei 2022: Samenwerking scoort gemiddeld 4,0"]
+    assert [list(s.values) for s in survey.plots[0].series] == [[3.5], [4.0]]
+    assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in prs.slides)
     assert main(["slides", "--deal", "TST", "--db", str(full_db), "--format", "pdf",
                  "-o", str(tmp_path / "hand-out")]) == 0
     reader = PdfReader(str(tmp_path / "hand-out"))
-    assert len(reader.pages) == 8
-    assert "2 open knelpunten, 1 met ernst hoog" in reader.pages[6].extract_text()
+    assert len(reader.pages) == 12  # one page per slide
+    assert "2 open knelpunten, 1 met ernst hoog" in reader.pages[9].extract_text()
     assert not list(tmp_path.glob(".*.tmp"))
 
 
