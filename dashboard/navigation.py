@@ -111,6 +111,25 @@ def guard(page: PageSpec, deal: str | None) -> None:
         login.guard(page.key, deal if page.shows_deal else None)
 
 
+def leave_pages_directory_mode() -> None:
+    """Rerun when Streamlit runs this app as an old-style pages/ app (the first run of a fresh process).
+
+    Streamlit 1.67 decides per process, before any script ran, that an app with a pages/ folder is a
+    "pages directory" app: the very first run then executes pages/<page>.py on its own (or this
+    entry script as a page), skipping the shell with its filters, until some run calls st.navigation.
+    Switching the mode off here and rerunning gives the normal st.navigation app at the same URL.
+    """
+    import inspect
+
+    import streamlit as st
+
+    if any(frame.function == "_mpa_v1" for frame in inspect.stack(context=0)):
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False  # what st.navigation itself does, before our rerun needs it
+        st.rerun()
+
+
 def build(role: str, lang: str = "nl"):
     """st.navigation for this viewer (call once per run from streamlit_app.py): (current st.Page, its PageSpec)."""
     import streamlit as st
