@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import navigation, state, theme  # noqa: F401  (theme: registers the Altair theme)
+from dashboard import login, navigation, state, theme  # noqa: F401  (theme: registers the Altair theme)
 from dashboard.components import start_screen
 from dashboard.i18n import t
 
@@ -11,8 +11,13 @@ st.set_page_config(page_title="Stuurhut", page_icon=":material/sailing:", layout
 
 navigation.leave_pages_directory_mode()
 lang = state.language()
-page, spec = navigation.build(navigation.current_role(), lang)
+principal = login.login_panel()
+page, spec = navigation.build(principal.role, lang, login_page=None if principal.authenticated else login.login_page)
 st.sidebar.caption(t("app.tagline"))
+if spec is None:  # the login page, for visitors who are not logged in
+    page.run()
+    st.stop()
+navigation.guard(spec, None)  # the role may open this page at all (one reached by URL: "Geen toegang")
 
 wh = state.warehouse()
 deals = None

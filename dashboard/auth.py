@@ -29,7 +29,8 @@ _READ_ONLY_DEAL = frozenset({
 
 # The policy table: role -> the page keys it may open. The navigation's visibility derives from this.
 POLICY: Mapping[str, frozenset[str]] = {
-    ANONYMOUS_ROLE: frozenset({"toegankelijkheid"}),
+    # Not logged in (while accounts exist) sees what publiek sees: the cross-deal aggregates and the catalogue.
+    ANONYMOUS_ROLE: _PUBLIC,
     "publiek": _PUBLIC,
     # read-only pages of their own deal; "gegevens" (deliveries, files, rollback) and uploads are not theirs
     "deelnemer": _PUBLIC | _READ_ONLY_DEAL,

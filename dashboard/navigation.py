@@ -60,6 +60,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("eindresultaten", "pages/eindresultaten.py", "Eindresultaten 2023", "End results 2023", ":material/flag:", "onderdelen"),
     PageSpec("communicatie", "pages/communicatie.py", "Communicatie en netwerk", "Communication and network", ":material/campaign:", "onderdelen"),
     PageSpec("gegevens", "pages/gegevens.py", "Gegevens", "Data", ":material/table_view:", "beheer"),
+    PageSpec("aanleveren", "pages/aanleveren.py", "Gegevens aanleveren", "Deliver data", ":material/upload_file:", "beheer"),
+    PageSpec("beheer", "pages/beheer.py", "Beheer", "Administration", ":material/manage_accounts:", "beheer", shows_deal=False),
 )
 BY_KEY: dict[str, PageSpec] = {p.key: p for p in PAGES}
 
@@ -130,18 +132,36 @@ def leave_pages_directory_mode() -> None:
         st.rerun()
 
 
-def build(role: str, lang: str = "nl"):
-    """st.navigation for this viewer (call once per run from streamlit_app.py): (current st.Page, its PageSpec)."""
+def build(role: str, lang: str = "nl", login_page=None):
+    """st.navigation for this viewer (call once per run from streamlit_app.py): (current st.Page, its PageSpec).
+
+    Pages the role may not open stay reachable by URL but hidden from the menu, so the shell's guard answers
+    "Geen toegang" (or, not logged in, the login form) instead of Streamlit's "page not found".
+    `login_page` (a callable, for visitors who are not logged in) becomes the default page; while it is the
+    current page the returned PageSpec is None.
+    """
     import streamlit as st
 
     pages = visible_pages(role) or [BY_KEY["overzicht"]]  # no page at all: the guard explains there is no access
     by_page: dict[int, PageSpec] = {}
     nav: dict[str, list] = {}
+    if login_page is not None:
+        nav[""] = [st.Page(login_page, title="Log in" if lang == "en" else "Inloggen", icon=":material/login:",
+                           url_path="inloggen", default=True)]
     for title, members in sections(pages, lang).items():
         for spec in members:
             page = st.Page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon, url_path=spec.url_path,
-                           default=spec is pages[0])
+                           default=login_page is None and spec is pages[0])
             by_page[id(page)] = spec
             nav.setdefault(title, []).append(page)
+    first = next(iter(nav))  # hidden pages sit in a section that has visible ones: no empty section header
+    for spec in PAGES:
+        if spec not in pages:
+            page = st.Page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon, url_path=spec.url_path,
+                           visibility="hidden")
+            by_page[id(page)] = spec
+            nav[first].append(page)
     current = st.navigation(nav, position="sidebar")
+    if login_page is not None and id(current) not in by_page:
+        return current, None
     return current, by_page.get(id(current), pages[0])

@@ -43,6 +43,7 @@ class LoadResult:
     batch_id: int | None = None
     deliveries: list[dict] = field(default_factory=list)  # {"delivery_id", "sheet", "file", "rows"} as written
     unchanged: list[str] = field(default_factory=list)  # sheets whose identical delivery was already current
+    sha256: dict[str, str] = field(default_factory=dict)  # sheet -> sha256 of the file it came from (for diffs)
     deal: str | None = None
     dry_run: bool = False
 
@@ -306,6 +307,7 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
         warnings = [p for p in problems if p.severity != "error"]
         result = LoadResult("rejected" if errors else "loaded", errors, warnings, _row_counts(items), deal=deal,
                             dry_run=dry_run)
+        result.sha256 = {it.raw.model.sheet: it.raw.sha256 for it in items}
         if errors or dry_run:
             return result
         todo = []

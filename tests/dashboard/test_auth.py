@@ -26,7 +26,7 @@ BEHEER = Principal("baas", "beheer")
 # -- the policy table ----------------------------------------------------------------------------------------
 
 EXPECTED_PAGES = {
-    "anoniem": {"toegankelijkheid"},
+    "anoniem": {"vergelijking", "catalogus", "toegankelijkheid"},  # not logged in: what publiek sees
     "publiek": {"vergelijking", "catalogus", "toegankelijkheid"},
     "deelnemer": {
         "overzicht", "ontwikkelteams", "begroting", "bijeenkomsten", "enquete", "eindresultaten", "communicatie",
@@ -51,7 +51,7 @@ def test_pages_per_role(principal: Principal) -> None:
 def test_roles_for_page() -> None:
     assert auth.roles_for_page("aanleveren") == {"kernteam", "beheer"}
     assert auth.roles_for_page("beheer") == {"beheer"}
-    assert auth.roles_for_page("vergelijking") == {"publiek", "deelnemer", "kernteam", "beheer"}
+    assert auth.roles_for_page("vergelijking") == {"anoniem", "publiek", "deelnemer", "kernteam", "beheer"}
     assert auth.roles_for_page("toegankelijkheid") == {"anoniem", "publiek", "deelnemer", "kernteam", "beheer"}
 
 
