@@ -20,8 +20,8 @@ if number is None:
     chosen_deal, chosen_as_of = st.session_state[deal_key], st.session_state[as_of_key]
     d = view.deck(wh, chosen_deal, chosen_as_of)
     st.caption(t("pres.summary", n=len(d.slides), date=fmt_date(d.as_of, f.lang) if d.as_of else "–"))
-    a, b, _ = st.columns([1, 1, 3])
-    view.download_buttons(wh, d, chosen_deal, chosen_as_of, where=a)
+    a, b, _ = st.columns([1, 1, 4])
+    view.download_buttons(wh, d, chosen_deal, chosen_as_of, where=(a, b))
     st.caption(t("pres.keys"))
 else:
     st.html(view.PRESENTING_CSS)
@@ -29,6 +29,4 @@ else:
     number = min(number, len(d.slides))
     view.show(d, number)
     st.divider()
-    view.controls(number, len(d.slides))
-    _, c1, c2 = st.columns([4, 1, 1])
-    view.download_buttons(wh, d, f.deal, f.as_of, where=c1)
+    view.controls(wh, d, number, f.deal, f.as_of)

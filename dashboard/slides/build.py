@@ -474,7 +474,8 @@ def _bottlenecks(wh, deal: str, as_of: dt.date | None) -> tuple[Slide, pl.DataFr
     ) if shown.height else None
     rest = open_.height - shown.height
     return Slide(
-        title=(f"{open_.height} open knelpunten, {high} met ernst hoog" if open_.height else "Geen open knelpunten"),
+        title=(f"{open_.height} open {'knelpunt' if open_.height == 1 else 'knelpunten'}, {high} met ernst hoog"
+               if open_.height else "Geen open knelpunten"),
         subtitle=f"De {shown.height} zwaarste en oudste; nog {rest} in het dashboard" if rest else "",
         table=table,
         bullets=[] if open_.height else ["Er staan geen knelpunten open in de huidige levering"],

@@ -26,11 +26,11 @@ header[data-testid="stHeader"] {display: none !important;}
 .stMainBlockContainer, .block-container {max-width: 100% !important; padding: 1.2rem 3rem 1rem 3rem !important;}
 .stMainBlockContainer h1 {font-size: 2.8rem !important; line-height: 1.2 !important;}
 .stMainBlockContainer h3 {font-size: 1.6rem !important; font-weight: 400 !important;}
-.stMainBlockContainer [data-testid="stMarkdownContainer"] li,
-.stMainBlockContainer [data-testid="stMarkdownContainer"] p {font-size: 1.45rem;}
+.stMainBlockContainer [data-testid="stMarkdownContainer"] li {font-size: 1.45rem;}
 .stMainBlockContainer [data-testid="stCaptionContainer"] p {font-size: 0.95rem;}
-[data-testid="stMetricValue"] {font-size: 2.8rem !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 2.6rem !important; line-height: 1.2;}
 [data-testid="stMetricLabel"] p {font-size: 1.15rem !important;}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 0.95rem !important;}
 [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 1.15rem !important;}
 .st-key-pres_pgup, .st-key-pres_pgdn {display: none !important;}
 </style>"""
@@ -84,10 +84,13 @@ def file_name(d: Deck, fmt: str) -> str:
     return f"directeurenoverleg_{d.deal_code}_{when}.{fmt}"
 
 
-def download_buttons(wh, d: Deck, deal: str, as_of: dt.date | None, where=st) -> None:
-    for fmt, label in (("pptx", t("pres.download_pptx")), ("pdf", t("pres.download_pdf"))):
-        where.download_button(label, lambda fmt=fmt: deck_file(wh, deal, as_of, fmt), file_name=file_name(d, fmt),
-                              mime=MIME[fmt], key=f"pres_{fmt}", on_click="ignore", icon=":material/download:")
+def download_buttons(wh, d: Deck, deal: str, as_of: dt.date | None, where: tuple) -> None:
+    """PowerPoint and PDF buttons in the two given containers; the file is rendered when clicked."""
+    for col, (fmt, label) in zip(where, (("pptx", t("pres.download_pptx")), ("pdf", t("pres.download_pdf"))),
+                                 strict=True):
+        col.download_button(label, lambda fmt=fmt: deck_file(wh, deal, as_of, fmt), file_name=file_name(d, fmt),
+                              mime=MIME[fmt], key=f"pres_{fmt}", on_click="ignore", icon=":material/download:",
+                              width="stretch")
 
 
 # --- the place in the deck: ?slide=N -----------------------------------------------------------------
@@ -147,9 +150,11 @@ def choose(wh, f: state.Filters) -> tuple[str, str]:
 
 # --- presenting ---------------------------------------------------------------------------------------
 
-def controls(number: int, total: int, where=st) -> None:
-    """Previous/next (arrow keys, PageUp/PageDown), first/last (Home/End), the counter and Stoppen."""
-    first, prev, counter, nxt, last, _, stop_col = where.columns([1, 1, 1, 1, 1, 2, 1], vertical_alignment="center")
+def controls(wh, d: Deck, number: int, deal: str, as_of: dt.date | None) -> None:
+    """Previous/next (arrow keys, PageUp/PageDown), first/last (Home/End), the counter, downloads and Stoppen."""
+    total = len(d.slides)
+    cols = st.columns([1.1, 1.1, 0.8, 1.2, 1.1, 0.4, 1.3, 0.9, 1.1], vertical_alignment="center")
+    first, prev, counter, nxt, last, _, pptx, pdf, stop_col = cols
     first.button(t("pres.first"), key="pres_first", on_click=go, args=(1,), disabled=number <= 1,
                  shortcut="Home", icon=":material/first_page:", width="stretch")
     prev.button(t("pres.previous"), key="pres_prev", on_click=go, args=(max(1, number - 1),), disabled=number <= 1,
@@ -159,10 +164,11 @@ def controls(number: int, total: int, where=st) -> None:
                disabled=number >= total, shortcut="Right", icon=":material/chevron_right:", width="stretch")
     last.button(t("pres.last"), key="pres_last", on_click=go, args=(total,), disabled=number >= total,
                 shortcut="End", icon=":material/last_page:", width="stretch")
+    download_buttons(wh, d, deal, as_of, where=(pptx, pdf))
     stop_col.button(t("pres.stop"), key="pres_stop", on_click=stop, icon=":material/close:", width="stretch")
     # second shortcut of previous/next (a button carries one); hidden by PRESENTING_CSS
-    where.button("PageUp", key="pres_pgup", on_click=go, args=(max(1, number - 1),), shortcut="PageUp")
-    where.button("PageDown", key="pres_pgdn", on_click=go, args=(min(total, number + 1),), shortcut="PageDown")
+    st.button("PageUp", key="pres_pgup", on_click=go, args=(max(1, number - 1),), shortcut="PageUp")
+    st.button("PageDown", key="pres_pgdn", on_click=go, args=(min(total, number + 1),), shortcut="PageDown")
 
 
 def _kpis(slide: Slide, columns: int = 4) -> None:
@@ -209,7 +215,10 @@ def show(d: Deck, number: int) -> None:
                     if name == "kpis":
                         _kpis(slide, columns=1)
                     elif name == "chart":
-                        st.altair_chart(charts.slide_chart(slide.chart), theme=None, width="stretch")
+                        figure = charts.slide_chart(slide.chart)
+                        if slide.chart.kind == "waterfall":
+                            figure = figure.properties(height=380)  # the dashboard's waterfall is lower
+                        st.altair_chart(figure, theme=None, width="stretch")
                     elif name == "table":
                         _table(slide)
                     else:

@@ -151,6 +151,13 @@ def test_what_comes_next(tst):
     assert slide.bullets == ["20-7-2022 Kernteamoverleg"]
 
 
+def test_one_open_bottleneck_is_singular(tmp_path: Path):
+    from tests.pages.conftest import build_page_db
+
+    june = build_deck(Warehouse(build_page_db(tmp_path)), "CDTS", "2022-06-30")
+    assert june.slides[5].title == "1 open knelpunt, 1 met ernst hoog"
+
+
 def test_every_slide_has_notes_and_sources(tst):
     from dashboard.slides.model import notes_text
 
