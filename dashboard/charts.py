@@ -1090,9 +1090,10 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
     cat, val, val2 = (alt.Y, alt.X, alt.X2) if horizontal else (alt.X, alt.Y, alt.Y2)
     cat_enc = cat("category:N", sort=spec.categories, title=None,
                   axis=alt.Axis(labelLimit=320, labelFontSize=16, labelAngle=0))
-    val_axis = alt.Axis(format=fmt, labelFontSize=14)
+    val_axis = alt.Axis(format=fmt, labelFontSize=14, tickMinStep=1 if spec.number_format == "count" else None)
+    legend = alt.Legend(orient="bottom", title=None, labelFontSize=16, symbolSize=160, columnPadding=28, labelLimit=0)
     colour = alt.Color("series:N", sort=names, scale=alt.Scale(domain=names, range=colours),
-                       legend=alt.Legend(orient="bottom", title=None, labelFontSize=16) if len(names) > 1 else None)
+                       legend=legend if len(names) > 1 else None)
     offset = {} if stacked or len(names) == 1 else ({"yOffset": alt.YOffset("series:N", sort=names)} if horizontal
                                                      else {"xOffset": alt.XOffset("series:N", sort=names)})
     base = alt.Chart(d).encode(cat_enc, **offset)
@@ -1111,6 +1112,6 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
                               dy=0 if horizontal else -10, fontSize=15).encode(val("value:Q"), text="label:N")
     per_category = 44 if stacked or len(names) == 1 else 30 * len(names) + 14
     height = max(260, per_category * len(spec.categories)) if horizontal else 380
-    chart = alt.layer(marks, text).properties(height=height, width="container")
+    chart = alt.layer(marks, text).properties(height=height, width="container",
+                                              padding={"left": 14, "right": 8, "top": 4, "bottom": 4})
     return _titled(chart, title) if title else chart.properties(description="")
-
