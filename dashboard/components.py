@@ -56,12 +56,20 @@ def target_text(row: Mapping, lang: str = "nl") -> str:
 
 def change_text(row: Mapping, lang: str = "nl") -> str | None:
     """ "+2 sinds vorige levering", "geen verandering sinds vorige levering" or None without a previous delivery."""
+    delta = change_delta(row, lang)
+    if delta is None:
+        return None
+    if delta == "0":
+        return t("tile.no_change", lang)
+    return t("tile.change", lang, change=delta)
+
+
+def change_delta(row: Mapping, lang: str = "nl") -> str | None:
+    """The tile's delta: "+2", "-7 procentpunt", "0" (no visible change), None (nothing to compare with)."""
     if row.get("previous_value") is None and row.get("change") is None:
         return None
-    change = row.get("change")
-    if not is_change(change, row.get("unit", "count")):
-        return t("tile.no_change", lang)
-    return t("tile.change", lang, change=fmt_change(change, row.get("unit", "count"), lang))
+    change, unit = row.get("change"), row.get("unit", "count")
+    return fmt_change(change, unit, lang) if is_change(change, unit) else "0"
 
 
 def source_text(file: str | None, sheet: str | None, delivered: dt.date | dt.datetime | None, lang: str = "nl") -> str:
@@ -94,9 +102,12 @@ def kpi_tile(row: Mapping, lang: str | None = None) -> None:
     label = row.get("label_en" if lang == "en" else "label_nl") or row.get("indicator", "")
     with st.container(border=True):
         source = source_text(row.get("source_file"), row.get("source_sheet"), row.get("delivered_at"), lang)
-        st.metric(label, tile_value(row, lang), delta=change_text(row, lang), delta_color="off",
-                  delta_arrow="auto" if is_change(row.get("change"), row.get("unit", "count")) else "off",
-                  help=md_escape(source))
+        # the label as text above the figure: st.metric would cut long indicator names off with "..."
+        st.markdown(f"**{md_escape(label)}**", help=md_escape(source))
+        delta = change_delta(row, lang)
+        st.metric(label, tile_value(row, lang), delta=delta, delta_color="off", label_visibility="collapsed",
+                  delta_arrow="auto" if delta not in (None, "0") else "off",
+                  delta_description=t("tile.since_previous", lang) if delta is not None else None)
         status_badge(row.get("status"), lang)
         st.caption(md_escape(target_text(row, lang)))
 

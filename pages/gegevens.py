@@ -17,7 +17,7 @@ st.write(t("data.intro", deal=f.deal_name, date=fmt_date(f.as_of, lang)))
 
 st.header(t("data.current"))
 fresh = overview.freshness(wh, f.deal, f.as_of_arg)
-current = fresh.sheets.with_columns(
+current = overview.sheet_states(fresh, f.as_of).with_columns(
     state=pl.col("state").replace({"ontbreekt": t("data.state.missing"), "verouderd": t("data.state.stale"),
                                    "actueel": t("data.state.current")}),
     source_sheet_name=pl.col("source_sheet"),

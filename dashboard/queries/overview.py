@@ -160,3 +160,13 @@ def default_deal(wh, codes: list[str]) -> str:
     """The deal shown first: the one with the most deliveries (the deal actually being monitored)."""
     ranked = [d for d in wh.sql("deal_activity")["deal"].to_list() if d in codes]
     return ranked[0] if ranked else codes[0]
+
+
+def sheet_states(fresh: Freshness, as_of: dt.date) -> pl.DataFrame:
+    """fresh.sheets with state judged against the chosen Peildatum (as the overview does), not today."""
+    stale = {s for s, _ in stale_sheets(fresh, as_of)}
+    return fresh.sheets.with_columns(
+        state=pl.when(pl.col("state") == "ontbreekt").then(pl.lit("ontbreekt"))
+        .when(pl.col("sheet").is_in(list(stale))).then(pl.lit("verouderd"))
+        .otherwise(pl.lit("actueel"))
+    )

@@ -62,13 +62,13 @@ def test_overview_shows_the_figures_of_the_newest_delivery(app_env: Path) -> Non
     assert at.title[0].value == "Overzicht — Testdeal Openbare Ruimte"
     tile = metric(at, "Kernteamoverleggen gehouden")
     assert tile.value == "4 van 6"
-    assert tile.delta == "+1 sinds vorige levering"
-    assert metric(at, "Directeurenoverleggen gehouden").delta == "geen verandering sinds vorige levering"
+    assert (tile.delta, tile.proto.delta_description) == ("+1", "sinds vorige levering")
+    assert metric(at, "Directeurenoverleggen gehouden").delta == "0"
     markdown = [plain(m.value) for m in at.markdown]
     assert "- Kernteamoverleggen gehouden: van 3 naar 4 (+1)" in markdown
-    assert markdown[0] == ":orange-badge[! risico]"  # 4 of 6 by October: at risk, in words and icon
+    assert markdown[:2] == ["**Kernteamoverleggen gehouden**", ":orange-badge[! risico]"]  # at risk: icon + word
     assert plain(at.caption[1].value) == "Doel: 6 · verwacht op de peildatum: 5"
-    assert plain(tile.help) == f"Bron: CDTS_2022-10-31.xlsx · tabblad Bijeenkomsten · geleverd {fmt_date(dt.date.today())}"
+    assert plain(at.markdown[0].help) == f"Bron: CDTS_2022-10-31.xlsx · tabblad Bijeenkomsten · geleverd {fmt_date(dt.date.today())}"
     assert metric(at, "Ernst hoog").value == "1"
     assert metric(at, "Ernst middel").value == "1"
     assert metric(at, "Ernst laag").value == "0"  # the solved one does not count
@@ -86,7 +86,7 @@ def test_filters_change_the_figures_and_the_url(app_env: Path) -> None:
     no_errors(at)
     tile = metric(at, "Kernteamoverleggen gehouden")
     assert tile.value == "3 van 6"
-    assert tile.delta == ""  # nothing delivered before June: no change to report
+    assert (tile.delta, tile.proto.delta_description) == ("", "")  # nothing delivered before June
     assert at.query_params["peildatum"] == "2022-06-30"
     assert metric(at, "Ernst hoog").value == "1" and metric(at, "Ernst middel").value == "0"
 
@@ -123,7 +123,7 @@ def test_language_switch_to_english(app_env: Path) -> None:
     assert at.title[0].value == "Overview — Testdeal Openbare Ruimte"
     tile = metric(at, "Core team meetings held")
     assert tile.value == "4 of 6"
-    assert tile.delta == "+1 since previous delivery"
+    assert (tile.delta, tile.proto.delta_description) == ("+1", "since previous delivery")
     at.segmented_control(key="f_lang").set_value("nl").run()
     assert at.title[0].value == "Overzicht — Testdeal Openbare Ruimte"
 
@@ -137,6 +137,7 @@ def test_gegevens_lists_deliveries_with_lineage(app_env: Path) -> None:
     assert current.loc["Bijeenkomsten", "Bestand"] == "CDTS_2022-10-31.xlsx"
     assert current.loc["Bijeenkomsten", "Rijen"] == 5
     assert current.loc["Onderdelen", "Stand"] == "ontbreekt"
+    assert current.loc["Bijeenkomsten", "Stand"] == "actueel"  # judged against the Peildatum, not today
     assert len(history) == 6  # two deliveries of three sheets, both kept
     assert list(history["Actueel"]).count(True) == 3
     assert [b.label for b in at.download_button][-1] == "Download het sjabloon (Excel)"

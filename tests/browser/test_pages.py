@@ -1,0 +1,100 @@
+"""Every registered page in headless Chromium against a freshly built demo database: no exception, Dutch figures."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboard.navigation import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"),
+]
+
+_spec = importlib.util.spec_from_file_location("make_screenshots", ROOT / "docs" / "make_screenshots.py")
+shots = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(shots)
+
+DUTCH_EURO = re.compile(r"^-?€ \d{1,3}(\.\d{3})+$")  # "€ 12.500", "-€ 114.050"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    pytest.importorskip("playwright")
+    from playwright.sync_api import sync_playwright
+
+    db = shots.build_demo(tmp_path_factory.mktemp("browser"))
+    with shots.serve(db) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=shots.CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 2400})
+        yield base, page
+        browser.close()
+
+
+def problems(page) -> tuple[list[str], bool]:
+    exceptions = page.eval_on_selector_all('[data-testid="stException"]', "els => els.map(e => e.innerText.slice(0, 400))")
+    return exceptions, "Traceback" in page.inner_text("body")
+
+
+def test_deep_link_on_a_fresh_server_goes_through_the_shell(site) -> None:
+    """The very first request of the process asks for a page URL (Streamlit's pages/ mode must not take over)."""
+    base, page = site
+    page.goto(f"{base}/gegevens?deal=CDOR&peildatum=2022-06-30")
+    shots.settle(page)
+    assert problems(page) == ([], False)
+    assert page.locator("h1").first.inner_text() == "Gegevens"
+    assert "Peildatum: 30 juni 2022." in page.inner_text("body")
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "Overzicht" in sidebar and "streamlit app" not in sidebar  # our navigation, not the pages/ folder
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.key for p in PAGES])
+def test_every_page_renders_without_errors(site, spec) -> None:
+    base, page = site
+    page.goto(f"{base}/{spec.url_path}?deal=CDOR")
+    shots.settle(page)
+    assert problems(page) == ([], False)
+    assert page.locator("h1").first.inner_text().startswith(spec.title_nl)
+
+
+def test_overview_figures_and_dutch_chart_axes(site) -> None:
+    base, page = site
+    page.goto(f"{base}/?deal=CDOR&jaar=2022")
+    shots.settle(page)
+    assert page.locator("h1").first.inner_text() == "Overzicht — City Deal Openbare Ruimte"
+    body = page.inner_text("body")
+    assert "sinds vorige levering" in body and "op koers" in body
+    assert re.search(r"\d+ van 18 indicatoren op koers", body)
+    for summary in page.locator('[data-testid="stExpander"] summary').all():
+        summary.click()
+    page.wait_for_timeout(2500)
+    texts = [t.strip() for t in page.eval_on_selector_all("svg text", "els => els.map(e => e.textContent)")]
+    euros = [t for t in texts if DUTCH_EURO.match(t)]
+    assert euros, [t for t in texts if "€" in t][:10]  # e.g. the euro axis of the change chart: "-€ 100.000"
+    assert not [t for t in texts if re.match(r"^-?€ ?\d{1,3}(,\d{3})+$", t)]  # never English separators
+    assert problems(page) == ([], False)
+
+
+def test_filters_live_in_the_url_and_back_restores_the_view(site) -> None:
+    base, page = site
+    page.goto(f"{base}/?deal=CDOR&jaar=2022&peildatum=2022-10-31&taal=nl")
+    shots.settle(page)
+    assert "peildatum 31 oktober 2022" in page.inner_text("body")
+    # choose another Peildatum in the sidebar, as a person would
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+    page.get_by_role("option", name="30 juni 2022").click()
+    page.wait_for_function("() => location.search.includes('peildatum=2022-06-30')", timeout=30000)
+    shots.settle(page)
+    assert "peildatum 30 juni 2022" in page.inner_text("body")
+    page.go_back()
+    page.wait_for_function("() => location.search.includes('peildatum=2022-10-31')", timeout=30000)
+    shots.settle(page)
+    assert "peildatum 31 oktober 2022" in page.inner_text("body")
