@@ -1115,3 +1115,168 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
     chart = alt.layer(marks, text).properties(height=height, width="container",
                                               padding={"left": 14, "right": 8, "top": 4, "bottom": 4})
     return _titled(chart, title) if title else chart.properties(description="")
+
+
+# --- Vergelijking en catalogus (issue 6: City Deals side by side) ---------------------------------------
+
+def _deal_colours(deals: list[str]) -> alt.Scale:
+    """The same deal keeps the same colour on every comparison chart (order of the chosen deals)."""
+    return alt.Scale(domain=deals, range=[CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i in range(len(deals))])
+
+
+def describe_compare_multiples(df: pl.DataFrame, lang: str = "nl") -> str:
+    """ "31 van 48 scores op koers; meeste achterstand: Mijlpalen op tijd (2 van 3 deals uit koers of risico)". """
+    measured = df.filter(pl.col("status") != "no_data")
+    if measured.is_empty():
+        return t("compare.multiples.none", lang)
+    on = measured.filter(pl.col("status") == "on_target").height
+    text = t("compare.multiples.finding", lang, on=on, n=measured.height)
+    behind = (measured.group_by("indicator", _label_col(lang)).agg(
+        behind=pl.col("status").is_in(["off_target", "at_risk"]).sum(), n=pl.len())
+        .filter(pl.col("behind") > 0).sort(["behind", "indicator"], descending=[True, False]))
+    if behind.height:
+        r = behind.row(0, named=True)
+        text += t("compare.multiples.worst", lang, label=r[_label_col(lang)], behind=r["behind"], n=r["n"])
+    return text
+
+
+def compare_multiples(df: pl.DataFrame, indicators: list[str], lang: str = "nl", columns: int = 3) -> alt.TopLevelMixin:
+    """Small multiples: per indicator one small bar chart, a bar per deal in its status colour (icon and value on top),
+    a black tick on each bar at the target due by that deal's peildatum.
+
+    df: one year of compare.grid (deal, indicator, value, unit, status, target_min, expected_to_date, label_nl/en).
+    One faceted chart (a concat of 18 layered panels costs Altair seconds to copy); shares are plotted as
+    percentages and the panel title names the unit, so one axis format fits every panel.
+    """
+    _rows(df, "compare_multiples")
+    if df.filter(pl.col("status") != "no_data").is_empty():
+        return _empty(describe_compare_multiples(df, lang))
+    deals = df["deal"].unique(maintain_order=True).to_list()
+    suffix = {"ratio": " (%)", "euro": " (€)", "count": ""}
+    rows, panels = [], []
+    for r in df.filter(pl.col("indicator").is_in(indicators)).iter_rows(named=True):
+        s = theme.status(r["status"])
+        unit = r["unit"]
+        scale = 100.0 if unit == "ratio" else 1.0
+        ref = next((float(r[k]) for k in ("expected_to_date", "target_min", "target_max") if r.get(k) is not None), None)
+        panel = r[_label_col(lang)] + suffix.get(unit, "")
+        if panel not in panels:
+            panels.append(panel)
+        rows.append({"panel": panel, "order": indicators.index(r["indicator"]), "deal": r["deal"],
+                     "value": None if r["value"] is None else float(r["value"]) * scale,
+                     "target": None if ref is None else ref * scale, "status": s.word(lang),
+                     "label": f"{s.icon} {fmt_value(r['value'], unit, lang)}" if r["value"] is not None else s.icon,
+                     "value_text": fmt_value(r["value"], unit, lang),
+                     "target_text": fmt_value(ref, unit, lang) if ref is not None else t("chart.no_target", lang)})
+    d = pl.DataFrame(rows, schema={"panel": pl.String, "order": pl.Int32, "deal": pl.String, "value": pl.Float64,
+                                   "target": pl.Float64, "status": pl.String, "label": pl.String,
+                                   "value_text": pl.String, "target_text": pl.String})
+    panels.sort(key=lambda p: d.filter(pl.col("panel") == p)["order"][0])
+    many = len(deals) > 8  # many deals: no value labels (they would overlap), wider panels, vertical deal codes
+    width = max(210, 14 * len(deals))
+    columns = columns if not many else (2 if len(deals) <= 16 else 1)
+    tip = [alt.Tooltip("deal:N", title=t("compare.col.deal", lang)),
+           alt.Tooltip("value_text:N", title=t("chart.value", lang)),
+           alt.Tooltip("target_text:N", title=t("chart.target_to_date", lang)),
+           alt.Tooltip("status:N", title=t("chart.status", lang))]
+    base = alt.Chart().encode(x=alt.X("deal:N", sort=deals, title=None, axis=alt.Axis(labelAngle=-90 if many else 0)),
+                              tooltip=tip)
+    bars = base.mark_bar().encode(
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=theme.FMT_COUNT, tickCount=4, tickMinStep=1)),
+        color=alt.Color("status:N", scale=_status_scale(lang), title=t("chart.status", lang)))
+    goal = base.mark_tick(color=theme.TEXT, thickness=2, size=max(8, min(28, width // max(1, len(deals)) - 4))
+                          ).encode(y="target:Q")
+    layers = [bars, goal]
+    if not many:
+        layers.insert(1, base.mark_text(dy=-7, fontSize=11).encode(
+            y=alt.Y("v:Q"), text="label:N", color=alt.Color("status:N", scale=_status_scale(lang), legend=None)
+        ).transform_calculate(v="datum.value == null ? 0 : datum.value"))
+    chart = (alt.layer(*layers, data=d).properties(width=width, height=130)
+             .facet(facet=alt.Facet("panel:N", title=None, sort=panels, header=alt.Header(labelFontWeight="bold", labelLimit=width)),
+                    columns=columns)
+             .resolve_scale(y="independent"))
+    return _titled(chart, describe_compare_multiples(df, lang), t("compare.multiples.subtitle", lang))
+
+
+def describe_compare_trend(df: pl.DataFrame, mode: str, lang: str = "nl") -> str:
+    """ "Kernteamoverleggen gehouden: hoogste waarde 8 (CDKW, dealjaar 2)". """
+    if df.is_empty():
+        return t("compare.trend.none", lang)
+    top = df.sort(["value", "deal", "year"], descending=[True, False, False]).row(0, named=True)
+    when = t("compare.deal_year_n", lang, n=top["deal_year"]) if mode == "deal" else str(top["year"])
+    return t("compare.trend.finding", lang, label=top[_label_col(lang)], value=fmt_value(top["value"], top["unit"], lang),
+             deal=top["deal"], when=when)
+
+
+def compare_trend(df: pl.DataFrame, mode: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """One indicator over the years, a line per deal; x is the calendar year or the deal year (1, 2, 3).
+
+    df: compare.trend (deal, year, deal_year, value, status, unit, label_nl/en, target).
+    """
+    _rows(df, "compare_trend")
+    if df.is_empty():
+        return _empty(describe_compare_trend(df, mode, lang))
+    unit = df["unit"][0]
+    deals = df["deal"].unique(maintain_order=True).to_list()
+    x_field = "deal_year" if mode == "deal" else "year"
+    x_title = t("compare.col.deal_year" if mode == "deal" else "compare.col.calendar_year", lang)
+    d = df.with_columns(
+        value_text=pl.col("value").map_elements(lambda v: fmt_value(v, unit, lang), return_dtype=pl.String),
+        status_text=pl.col("status").map_elements(lambda s: theme.status(s).label(lang), return_dtype=pl.String))
+    tip = [alt.Tooltip("deal:N", title=t("compare.col.deal", lang)),
+           alt.Tooltip("year:O", title=t("compare.col.calendar_year", lang)),
+           alt.Tooltip("deal_year:O", title=t("compare.col.deal_year", lang)),
+           alt.Tooltip("value_text:N", title=t("chart.value", lang)),
+           alt.Tooltip("status_text:N", title=t("chart.status", lang))]
+    base = alt.Chart(d).encode(
+        x=alt.X(f"{x_field}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=df[_label_col(lang)][0], axis=alt.Axis(format=theme.number_format(unit))),
+        color=alt.Color("deal:N", scale=_deal_colours(deals), title=t("compare.col.deal", lang)),
+        tooltip=tip)
+    lines = base.mark_line(point=True)
+    # the deal's code at the end of its line, so the lines read without the legend
+    last = d.sort(x_field).group_by("deal", maintain_order=True).last()
+    labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
+        x=alt.X(f"{x_field}:O"), y="value:Q", text="deal:N",
+        color=alt.Color("deal:N", scale=_deal_colours(deals), legend=None))
+    chart = alt.layer(lines, labels).properties(height=280, width="container")
+    return _titled(chart, describe_compare_trend(df, mode, lang), t(f"compare.trend.subtitle.{mode}", lang))
+
+
+def describe_compare_self_assessment(df: pl.DataFrame, deal: str, lang: str = "nl") -> str:
+    """ "CDOR scoort zichzelf op 1 van 6 thema's hoger dan de mediaan van de andere deals, op 2 lager". """
+    d = df.filter((pl.col("deal") == deal) & pl.col("diff_median").is_not_null())
+    if d.is_empty():
+        return t("compare.self.none", lang, deal=deal)
+    return t("compare.self.finding", lang, deal=deal, higher=d.filter(pl.col("diff_median") > 0).height,
+             lower=d.filter(pl.col("diff_median") < 0).height, n=d.height)
+
+
+def compare_self_assessment(df: pl.DataFrame, deal: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """One deal's latest self-assessment score per theme (bar, 1-5) against the other deals' median (black tick).
+
+    df: compare.self_assessment (deal, theme, latest_score, others_median, others, first_score, change ...).
+    """
+    from dashboard.format import fmt_number
+
+    _rows(df, "compare_self_assessment")
+    d = df.filter(pl.col("deal") == deal)
+    if d.is_empty():
+        return _empty(describe_compare_self_assessment(df, deal, lang))
+    d = d.select(
+        "theme", pl.col("latest_score").cast(pl.Float64), pl.col("others_median").cast(pl.Float64),
+        median_text=pl.col("others_median").map_elements(lambda v: fmt_number(v, 1, lang), return_dtype=pl.String),
+        change_text=pl.col("change").map_elements(lambda c: f"{int(c):+d}", return_dtype=pl.String).fill_null("–"),
+        label=pl.col("latest_score").cast(pl.String))
+    tip = [alt.Tooltip("theme:N", title=t("compare.col.theme", lang)),
+           alt.Tooltip("latest_score:Q", title=t("compare.col.score", lang)),
+           alt.Tooltip("median_text:N", title=t("compare.col.median_others", lang)),
+           alt.Tooltip("change_text:N", title=t("compare.col.change", lang))]
+    base = alt.Chart(d).encode(y=alt.Y("theme:N", title=None, sort=d["theme"].to_list()), tooltip=tip)
+    bars = base.mark_bar(height=16, color=theme.PALETTE[0]).encode(
+        x=alt.X("latest_score:Q", title=t("compare.self.axis", lang), scale=alt.Scale(domain=[0, 5]),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")))
+    text = base.mark_text(align="left", dx=4).encode(x="latest_score:Q", text="label:N")
+    median = base.mark_tick(color=theme.TEXT, thickness=3, size=24).encode(x="others_median:Q")
+    chart = alt.layer(bars, text, median).properties(height=max(80, 30 * d.height), width="container")
+    return _titled(chart, describe_compare_self_assessment(df, deal, lang), t("compare.self.subtitle", lang))

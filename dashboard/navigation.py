@@ -59,6 +59,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("ontwikkelteams", "pages/ontwikkelteams.py", "Ontwikkelteams", "Development teams", ":material/groups:", "onderdelen"),
     PageSpec("eindresultaten", "pages/eindresultaten.py", "Eindresultaten 2023", "End results 2023", ":material/flag:", "onderdelen"),
     PageSpec("communicatie", "pages/communicatie.py", "Communicatie en netwerk", "Communication and network", ":material/campaign:", "onderdelen"),
+    PageSpec("vergelijking", "pages/vergelijking.py", "Vergelijking van City Deals", "Comparison of City Deals", ":material/compare_arrows:", "deals", shows_deal=False),
+    PageSpec("catalogus", "pages/catalogus.py", "Catalogus eindresultaten", "End-results catalogue", ":material/menu_book:", "deals", shows_deal=False),
     PageSpec("gegevens", "pages/gegevens.py", "Gegevens", "Data", ":material/table_view:", "beheer"),
     PageSpec("aanleveren", "pages/aanleveren.py", "Gegevens aanleveren", "Deliver data", ":material/upload_file:", "beheer"),
     PageSpec("beheer", "pages/beheer.py", "Beheer", "Administration", ":material/manage_accounts:", "beheer", shows_deal=False),

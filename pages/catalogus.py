@@ -1,0 +1,45 @@
+"""Catalogus eindresultaten: the end results of every City Deal, searchable and filterable, with CSV/XLSX export."""
+
+import streamlit as st
+
+from dashboard import charts, components, state
+from dashboard.i18n import current_language, t
+from dashboard.queries import compare
+from etl.contract import PROGRESS_STATUSES
+
+wh = state.warehouse()
+lang = current_language()
+
+st.title(t("catalogue.title"))
+st.caption(t("catalogue.context"))
+everything = compare.catalogue(wh)
+if everything.is_empty():
+    components.empty_state(t("catalogue.subject"), "Eindresultaten")
+    st.stop()
+
+q = st.text_input(t("catalogue.search"), key="cat_q", placeholder=t("catalogue.search_placeholder"))
+a, b, c = st.columns(3)
+deals = a.multiselect(t("catalogue.filter.deals"), compare.deals(wh)["code"].to_list(), key="cat_deals",
+                      placeholder=t("catalogue.filter.placeholder"))
+parts = compare.catalogue_parts(wh, deals)
+# parts of a deal no longer chosen drop out of the choice instead of breaking the widget
+st.session_state["cat_parts"] = [p for p in st.session_state.get("cat_parts", []) if p in parts]
+chosen_parts = b.multiselect(t("catalogue.filter.parts"), list(parts), key="cat_parts", format_func=parts.get,
+                             placeholder=t("catalogue.filter.placeholder"))
+statuses = c.multiselect(t("catalogue.filter.status"), list(PROGRESS_STATUSES), key="cat_status",
+                         format_func=lambda s: charts.work_status_label(s, lang),
+                         placeholder=t("catalogue.filter.placeholder"))
+
+shown = compare.catalogue(wh, q, deals, chosen_parts, statuses)
+st.subheader(t("catalogue.shown", n=shown.height, total=everything.height))
+if shown.is_empty():
+    st.info(t("catalogue.none"), icon=":material/filter_alt_off:")
+else:
+    per_deal = shown.group_by("deal", maintain_order=True).len()
+    st.caption(t("catalogue.by_deal", counts=", ".join(f"{d} {n}" for d, n in per_deal.iter_rows())))
+    table = compare.catalogue_table(shown, lang)
+    st.dataframe(compare.catalogue_styled(table, lang), hide_index=True, width="stretch", column_config={
+        t("catalogue.col.progress"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)})
+    components.download_buttons(table, "catalogus_eindresultaten", key="cat_export", lang=lang)
+files, delivered = compare.source_parts(wh, "Eindresultaten", deals, lang=lang)
+components.source_caption(files, "Eindresultaten", delivered, lang)
