@@ -585,6 +585,17 @@ def partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
 
 # --- Begroting, Bijeenkomsten, Enquête (pages A) ------------------------------------------------------
 
+# Streamlit sizes Altair charts with autosize "fit": the height includes title, legend and axes, so builders
+# add this to the height the marks need.
+DECORATION = 130
+# Long y-axis labels and left-anchored titles are otherwise cut off at the left edge in the browser.
+PADDING = {"left": 48, "right": 12, "top": 6, "bottom": 6}
+
+
+def _sized(chart: alt.TopLevelMixin, marks_height: int) -> alt.TopLevelMixin:
+    return chart.properties(height=marks_height + DECORATION, width="container", padding=PADDING)
+
+
 def _one_decimal(x: float | None, lang: str = "nl") -> str:
     from dashboard.format import fmt_number  # local: the import block at the top belongs to every area
 
@@ -646,7 +657,7 @@ def budget_by_year(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLeve
         tooltip=tip,
     )
     text = base.mark_text(dy=-7).encode(y="amount:Q", text="label:N", tooltip=tip)
-    chart = alt.layer(bars, text).properties(height=300, width="container")
+    chart = _sized(alt.layer(bars, text), 240)
     return _titled(chart, describe_budget_by_year(df, year, lang), t("budget.by_year.subtitle", lang))
 
 
@@ -703,7 +714,7 @@ def budget_carry_over(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopL
     """Waterfall of the development money: each year begroot, + carried in, - realised, = left (negative: overspent)."""
     _rows(df, "budget_carry_over")
     steps = _carry_steps(df, lang)
-    return waterfall(steps, lang, title=describe_budget_carry_over(df, year, lang))
+    return _sized(waterfall(steps, lang, title=describe_budget_carry_over(df, year, lang)), 260)
 
 
 def describe_budget_posts(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
@@ -743,8 +754,8 @@ def budget_posts(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelM
         color=alt.Color("what:N", title=None, scale=alt.Scale(domain=[budgeted_w, realised_w],
                                                                range=["#BFC5CC", theme.PALETTE[0]])),
         tooltip=tip,
-    ).properties(height=max(80, 30 * named.height), width="container")
-    return _titled(chart, describe_budget_posts(df, year, lang))
+    )
+    return _titled(_sized(chart, 34 * named.height), describe_budget_posts(df, year, lang))
 
 
 def describe_contributions_by_funder(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
@@ -776,8 +787,8 @@ def contributions_by_funder(df: pl.DataFrame, year: int, lang: str = "nl") -> al
         color=alt.Color("what:N", title=None, scale=alt.Scale(domain=[promised_w, received_w],
                                                                range=["#BFC5CC", theme.PALETTE[0]])),
         tooltip=tip,
-    ).properties(height=max(80, 30 * df.height), width="container")
-    return _titled(chart, describe_contributions_by_funder(df, year, lang))
+    )
+    return _titled(_sized(chart, 34 * df.height), describe_contributions_by_funder(df, year, lang))
 
 
 def meeting_kind_label(kind: str, lang: str = "nl") -> str:
@@ -814,12 +825,13 @@ def meetings_vs_target(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.Top
     if df.height == 0:
         return _empty(describe_meetings_vs_target(df, year, lang))
     data = pl.DataFrame([{
-        "kind": meeting_kind_label(r["meeting_kind"], lang),
+        "kind": t("meetings.kind.least_active_team", lang) if r["indicator"] == "team_meetings"
+        else meeting_kind_label(r["meeting_kind"], lang),
         "year": str(r["year"]),
         "held": r["value"],
         "lo": r["target_min"], "hi": r["target_max"] if r["target_max"] is not None else r["target_min"],
         "status": theme.status(r["status"]).word(lang),
-        "label": f"{theme.status(r['status']).label(lang)} · {fmt_count(r['value'], lang)} "
+        "label": f"{r['year']}: {theme.status(r['status']).label(lang)} · {fmt_count(r['value'], lang)} "
                  f"({t('chart.target', lang)} {_target_words(r['target_min'], r['target_max'], lang)})",
     } for r in df.iter_rows(named=True)])
     kinds = data["kind"].unique(maintain_order=True).to_list()
@@ -836,8 +848,7 @@ def meetings_vs_target(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.Top
     tick = base.mark_tick(color=theme.TEXT, thickness=2, size=14).encode(x="lo:Q", tooltip=tip)
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(
         x=alt.X("end:Q"), text="label:N", tooltip=tip).transform_calculate(end="max(datum.held, datum.hi)")
-    chart = alt.layer(band, bars, tick, text).properties(height=max(120, 16 * data.height + 20 * len(kinds)),
-                                                        width="container")
+    chart = _sized(alt.layer(band, bars, tick, text), 18 * data.height + 16 * len(kinds))
     return _titled(chart, describe_meetings_vs_target(df, year, lang), t("meetings.target.subtitle", lang))
 
 
@@ -867,22 +878,22 @@ def meetings_timeline(df: pl.DataFrame, year: int, as_of: dt.date, lang: str = "
     ).select("meeting_date", "kind", "state", "date_nl", "title", "part")
     tip = [alt.Tooltip("date_nl:N", title=t("meetings.date", lang)), alt.Tooltip("kind:N", title=t("meetings.kind", lang)),
            alt.Tooltip("title:N", title=t("meetings.title_col", lang)), alt.Tooltip("state:N", title=t("chart.status", lang))]
-    points = alt.Chart(data).mark_point(size=90, strokeWidth=2).encode(
-        x=alt.X("meeting_date:T", title=None, axis=alt.Axis(format=theme.FMT_MONTH),
-                scale=alt.Scale(domain=[f"{year}-01-01", f"{year}-12-31"])),
-        y=alt.Y("kind:N", title=None, sort=[meeting_kind_label(k, lang) for k in (
-            "kernteam", "directeurenoverleg", "werksessie", "atelierdag", "kartrekkersoverleg", "ontwikkelteam",
-            "excursie", "conferentie", "overig")]),
-        shape=alt.Shape("state:N", title=None, scale=alt.Scale(domain=words, range=["circle", "circle", "cross"])),
-        fill=alt.Fill("state:N", title=None, scale=alt.Scale(domain=words, range=[theme.PALETTE[0], "#ffffff", "#B3380A"])),
-        color=alt.Color("state:N", title=None, scale=alt.Scale(domain=words, range=[theme.PALETTE[0], theme.MUTED, "#B3380A"])),
-        tooltip=tip,
-    )
+    x = alt.X("meeting_date:T", title=None, axis=alt.Axis(format=theme.FMT_MONTH),
+              scale=alt.Scale(domain=[f"{year}-01-01", f"{year}-12-31"]))
+    y = alt.Y("kind:N", title=None, sort=[meeting_kind_label(k, lang) for k in (
+        "kernteam", "directeurenoverleg", "werksessie", "atelierdag", "kartrekkersoverleg", "ontwikkelteam",
+        "excursie", "conferentie", "overig")])
+    colour = alt.Color("state:N", title=None, scale=alt.Scale(domain=words, range=[theme.PALETTE[0], theme.MUTED, "#B3380A"]))
+    shape = alt.Shape("state:N", title=None, scale=alt.Scale(domain=words, range=["circle", "circle", "cross"]))
+    # one layer per status: held filled, planned open, cancelled a cross (shape and word, not colour alone)
+    layers = [alt.Chart(data.filter(pl.col("state") == word)).mark_point(size=90, strokeWidth=2, filled=filled, opacity=0.9)
+              .encode(x=x, y=y, color=colour, shape=shape, tooltip=tip)
+              for word, filled in zip(words, (True, False, True), strict=True)]
     rule_data = pl.DataFrame({"d": [as_of], "label": [t("meetings.timeline.as_of", lang, date=fmt_date(as_of, lang))]})
     rule = alt.Chart(rule_data).mark_rule(strokeDash=[4, 3], color=theme.TEXT).encode(x="d:T")
     rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, baseline="bottom", color=theme.TEXT).encode(
         x="d:T", y=alt.value(0), text="label:N")
-    chart = alt.layer(points, rule, rule_text).properties(height=max(120, 36 * data["kind"].n_unique()), width="container")
+    chart = _sized(alt.layer(*layers, rule, rule_text), 30 * data["kind"].n_unique())
     return _titled(chart, describe_meetings_timeline(df, year, lang), t("meetings.timeline.subtitle", lang))
 
 
@@ -920,7 +931,8 @@ def attendance_rate(df: pl.DataFrame, by: str, target: float | None, lang: str =
     tip = [alt.Tooltip("who:N", title=t(f"meetings.attendance.{by}", lang)), alt.Tooltip("label:N", title=t("meetings.attendance.rate", lang))]
     base = alt.Chart(data).encode(y=alt.Y("who:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
     bars = base.mark_bar(height=14).encode(
-        x=alt.X("rate:Q", title=t("meetings.attendance.rate", lang), axis=alt.Axis(format=theme.FMT_RATIO),
+        x=alt.X("rate:Q", title=t("meetings.attendance.rate", lang),
+                axis=alt.Axis(format=theme.FMT_RATIO, values=[0, 0.2, 0.4, 0.6, 0.8, 1.0]),
                 scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("state:N", title=None, scale=alt.Scale(domain=[below_w, ok_w], range=["#B3470A", theme.PALETTE[0]])),
         tooltip=tip,
@@ -932,7 +944,7 @@ def attendance_rate(df: pl.DataFrame, by: str, target: float | None, lang: str =
         layers.append(alt.Chart(goal).mark_rule(strokeDash=[4, 3], color=theme.TEXT, strokeWidth=2).encode(x="x:Q"))
         layers.append(alt.Chart(goal).mark_text(align="left", dx=4, dy=-4, baseline="bottom").encode(
             x="x:Q", y=alt.value(0), text="label:N"))
-    chart = alt.layer(*layers).properties(height=max(80, 24 * data.height), width="container")
+    chart = _sized(alt.layer(*layers), 26 * data.height)
     return _titled(chart, describe_attendance_rate(df, by, target, lang))
 
 
@@ -971,7 +983,10 @@ def survey_wave_means(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         pl.col("change").map_elements(lambda v: _signed(v, lang), return_dtype=pl.String, skip_nulls=False).alias("delta"),
     )
     waves = sorted(data["wave"].unique().to_list())
-    colours = list(theme.LIKERT_COLOURS[2:]) if len(waves) <= 3 else list(theme.PALETTE)
+    # the newest wave in the main blue, earlier ones in greys that fade with age (the previous one: 5.9:1 on white)
+    greys = ["#C4CAD0", "#A3ACB5", "#7D8791", theme.STATUSES["no_data"].colour]
+    older = len(waves) - 1
+    colours = [greys[max(0, len(greys) - older + i)] for i in range(older)] + [theme.PALETTE[0]]
     tip = [alt.Tooltip("question:N", title=t("chart.question", lang)), alt.Tooltip("wave:N", title=t("survey.wave", lang)),
            alt.Tooltip("mean:N", title=t("survey.mean", lang)), alt.Tooltip("delta:N", title=t("chart.change", lang)),
            alt.Tooltip("respondents:Q", title=t("chart.respondents", lang))]
@@ -982,9 +997,9 @@ def survey_wave_means(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
                                                                               order="wave:O")
     dots = alt.Chart(data).mark_point(filled=True, size=110).encode(
         y=y, x=x, color=alt.Color("wave:O", title=t("survey.wave", lang), sort=waves,
-                                  scale=alt.Scale(domain=waves, range=colours[: len(waves)] or [theme.PALETTE[0]])),
+                                  scale=alt.Scale(domain=waves, range=colours)),
         tooltip=tip)
-    chart = alt.layer(line, dots).properties(height=max(80, 28 * data["question"].n_unique()), width="container")
+    chart = _sized(alt.layer(line, dots), 30 * data["question"].n_unique())
     return _titled(chart, describe_survey_wave_means(df, lang), t("survey.waves.subtitle", lang))
 
 
@@ -1005,11 +1020,12 @@ def _mean_bars(data: pl.DataFrame, tip: list, lang: str) -> alt.LayerChart:
     base = alt.Chart(data).encode(y=alt.Y("who:N", sort=data["who"].to_list(), title=None, axis=alt.Axis(labelLimit=300)))
     bars = base.mark_bar(height=16, color=theme.PALETTE[0]).encode(
         x=alt.X("mean_score:Q", title=t("survey.mean_axis", lang), scale=alt.Scale(domain=[1, 5]),
-                axis=alt.Axis(values=[1, 2, 3, 4, 5])),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format=",.1f")),
+        x2=alt.datum(1),  # the scale starts at 1: bars grow from there, never from an invisible 0
         tooltip=tip)
     text = base.mark_text(align="left", dx=4).encode(x="mean_score:Q", text="label:N", tooltip=tip)
     neutral = alt.Chart(pl.DataFrame({"x": [3.0]})).mark_rule(strokeDash=[4, 3], color=theme.MUTED).encode(x="x:Q")
-    return alt.layer(bars, text, neutral).properties(height=max(80, 26 * data.height), width="container")
+    return _sized(alt.layer(bars, text, neutral), 30 * data.height)
 
 
 def survey_themes(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
@@ -1054,6 +1070,14 @@ def survey_groups(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     )
     tip = [alt.Tooltip("who:N", title=t("survey.group", lang)), alt.Tooltip("label:N", title=t("survey.mean", lang))]
     return _titled(_mean_bars(data, tip, lang), describe_survey_groups(df, lang), t("survey.groups.subtitle", lang))
+
+
+def survey_likert(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
+    """charts.likert sized for the page: one row per question (labels carry n), title stating the positive share."""
+    chart = likert(df, lang)
+    if df.height == 0:
+        return chart
+    return _sized(chart, 30 * df["question"].n_unique())
 
 
 # --- presentation: the deck's ChartSpec as an Altair chart (Presentatie page) -----------------------

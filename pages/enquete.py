@@ -38,7 +38,7 @@ st.caption(t("survey.privacy"))
 
 st.header(t("survey.likert.header", wave=wave))
 likert = survey.survey_likert(wh, f.deal, wave, f.as_of_arg, lang)
-components.chart(charts.likert(likert, lang), survey.likert_table(likert, lang), name=f"enquete_{f.deal}_{wave}",
+components.chart(charts.survey_likert(likert, lang), survey.likert_table(likert, lang), name=f"enquete_{f.deal}_{wave}",
                  key="likert", lang=lang)
 means = survey.survey_question_means(wh, f.deal, f.as_of_arg).filter(pl.col("wave") <= wave)
 hidden = means.filter((pl.col("wave") == wave) & pl.col("suppressed"))["question_code"].to_list()

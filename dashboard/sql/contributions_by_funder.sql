@@ -6,4 +6,4 @@ SELECT any_value(organisation) AS organisation, any_value(partner_kind) AS partn
 FROM contributions_by_funder($deal, CAST($as_of AS DATE))
 WHERE year = CAST($year AS INTEGER)
 GROUP BY org_key
-ORDER BY promised DESC, organisation;
+ORDER BY outstanding DESC, promised DESC, organisation;
