@@ -80,6 +80,17 @@ def build_demo(tmp: Path) -> Path:
     return db
 
 
+def shrink(path: Path) -> None:
+    """Keep committed screenshots small: a 256-colour palette is plenty for a dashboard (needs Pillow)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -94,6 +105,7 @@ def main() -> int:
             settle(page)
             path = OUT / f"{spec.key}.png"
             page.screenshot(path=str(path))
+            shrink(path)
             print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} kB")
         browser.close()
     return 0
