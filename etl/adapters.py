@@ -135,6 +135,13 @@ def _forms(adapter: str, df: pl.DataFrame, headers: list[str | None], *, file: s
     return long, extra, []
 
 
+def tag_list(expr: pl.Expr) -> pl.Expr:
+    """Mailchimp's '"Kernteam", "Nieuwsbrief"' (each tag quoted) as 'Kernteam, Nieuwsbrief'; no tags -> null."""
+    tags = expr.str.extract_all(r'"[^"]*"|[^,"]+').list.eval(pl.element().str.strip_chars(' "\t'))
+    joined = tags.list.eval(pl.element().filter(pl.element() != "")).list.join(", ")
+    return pl.when(joined != "").then(joined)
+
+
 def _mailchimp(df: pl.DataFrame, headers: list[str | None]) -> tuple[pl.DataFrame, dict, list[Problem]]:
     cols = [c for c in df.columns if c != "__row"]
     keys = {fold(h): c for c, h in zip(cols, headers, strict=True) if h is not None}
@@ -144,7 +151,7 @@ def _mailchimp(df: pl.DataFrame, headers: list[str | None]) -> tuple[pl.DataFram
     if email:
         out.append(_text(pl.col(email), schema[email]).alias("email"))
     if "tags" in keys:
-        out.append(_text(pl.col(keys["tags"]), schema[keys["tags"]]).alias("tags"))
+        out.append(tag_list(_text(pl.col(keys["tags"]), schema[keys["tags"]])).alias("tags"))
     since = [keys[k] for k in MC_SINCE if k in keys]
     if since:
         same = len({schema[c] for c in since}) == 1

@@ -49,9 +49,24 @@ def sniff(path: Path) -> str:
         return "ole2"
     if head.startswith(b"%PDF"):
         return "pdf"
+    if utf16_without_bom(head):
+        return "text"
     if b"\x00" in head.lstrip(b"\xff\xfe").lstrip(b"\xfe\xff")[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     return "text"
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for text saved as UTF-16 without a byte order mark (a NUL in every other byte)."""
+    n = len(head) // 2
+    if n < 8:
+        return None
+    even, odd = head[0 : 2 * n : 2].count(0) / n, head[1 : 2 * n : 2].count(0) / n
+    if odd > 0.9 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.9 and odd < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _problem(file: str, message: str, sheet: str | None = None) -> Problem:
@@ -204,6 +219,40 @@ def scan_sheet(zf: zipfile.ZipFile, name: str, member: str, want_head: bool = Tr
     if want_head:
         scan.head = _sheet_head(zf, member)
     return scan
+
+
+_CELL_OPEN = re.compile(rb'<(?:\w+:)?c\b([^<>]*?)(/?)>')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,9})"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+
+
+def number_cells(zf: zipfile.ZipFile, member: str, cols: set[int], below: int) -> dict[int, list[int]] | None:
+    """Excel rows below row `below` where a cell of `cols` holds a number (no t attribute or t="n").
+
+    calamine turns a column that mixes numbers and text into text; this tells the numbers apart again.
+    None when a cell has no reference (positions would be guesswork): the caller keeps the text then.
+    """
+    out: dict[int, list[int]] = {c: [] for c in cols}
+    letters = {col_letters(c).encode(): c for c in cols}
+    tail = b""
+    for b in _read_chunks(zf, member):
+        buf = tail + b
+        cut = buf.rfind(b"<")
+        body, tail = buf[:cut], buf[cut:]
+        for m in _CELL_OPEN.finditer(body):
+            if m.group(2):  # self-closing: a styled empty cell
+                continue
+            ref = _CELL_REF.search(m.group(1))
+            if ref is None:
+                return None
+            col = letters.get(ref.group(1))
+            if col is None:
+                continue
+            row = int(ref.group(2))
+            t = _CELL_TYPE.search(m.group(1))
+            if row > below and (t is None or t.group(1) == b"n"):
+                out[col].append(row)
+    return out
 
 
 def sheet_too_big(scan: SheetScan) -> bool:

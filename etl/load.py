@@ -240,6 +240,8 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
         items += [_Item(s) for s in rr.sheets]
         problems += rr.problems
     items.sort(key=lambda it: ORDER[it.raw.model.sheet])
+    items, empty_problems = _skip_empty(items)
+    problems += empty_problems
     items, dup_problems = _dedupe(items)
     problems += dup_problems
     if not items and not any(p.severity == "error" for p in problems):
@@ -256,6 +258,24 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
         if msg is None:
             raise
         return LoadResult("rejected", [Problem(db.name, None, None, None, msg)], rows=_row_counts(items), dry_run=dry_run)
+
+
+def _skip_empty(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:
+    """Sheets without data rows (an untouched template sheet) are skipped so the previous delivery stays current.
+
+    When nothing else is delivered, loading would do nothing at all: that is an error, not a silent no-op.
+    """
+    empty = [it for it in items if it.raw.frame.height == 0]
+    if not empty:
+        return items, []
+    full = [it for it in items if it.raw.frame.height > 0]
+    if full:
+        return full, [Problem(it.raw.file, it.raw.model.sheet, None, None,
+                              f"Tabblad {it.raw.model.sheet} bevat geen gegevensrijen en is overgeslagen; "
+                              "de vorige levering blijft gelden", "warning") for it in empty]
+    return [], [Problem(it.raw.file, it.raw.model.sheet, None, None,
+                        f"Tabblad {it.raw.model.sheet} bevat alleen een kopregel: geen gegevens gevonden. Vul de rijen "
+                        "onder de kopregel in en lever het bestand opnieuw aan") for it in empty]
 
 
 def _dedupe(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -18,11 +19,13 @@ import polars as pl
 from etl import adapters, guard
 from etl.contract import SHEETS, Sheet, columns, fold, sheet_for
 from etl.problems import Problem, RawSheet, ReadResult
+from etl.validate import NUMBER_ROWS
 
 WORKBOOK_EXT = {".xlsx", ".xlsm", ".ods"}
 CSV_EXT = {".csv"}
 TOTAL_LABELS = {"totaal", "total", "subtotaal", "subtotal", "eindtotaal", "grandtotal", "totalen"}
 NUMERIC_KINDS = {"money", "count", "number", "percent", "score"}  # never filled down over a merge: it would double count
+NUMBER_CELL_KINDS = NUMERIC_KINDS | {"year"}  # kinds whose number cells must stay numbers in a mixed column
 MAX_CELL_ERRORS = 10  # error cells reported one by one per sheet; more are summarised
 # fastexcel logs every mixed-type column ("falling back to string") as a warning; that is normal here
 for _name in ("fastexcel", "calamine"):
@@ -119,6 +122,7 @@ class RawTable:
     data: Any = None  # pyarrow RecordBatch (workbooks) or polars DataFrame (csv), rows after the header
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (Excel row, abs column, detail)
+    numbers: dict[int, list[int]] = field(default_factory=dict)  # abs column read as text -> Excel rows of number cells
     matched: dict[int, str] = field(default_factory=dict)  # absolute column -> field name
     problems: list[Problem] = field(default_factory=list)
 
@@ -337,6 +341,8 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
             if errs is not None:
                 t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
             t.merges = scan.merges if scan is not None else []
+            if scan is not None:
+                t.numbers = _number_cells(p, scan.member, sheet.selected_columns, t.matched, model, t.header_row)
             tables.append(t)
         except Exception:  # noqa: BLE001 - one broken sheet must not hide the others
             t = RawTable(name=name, model=None, adapter=None, header_row=None)
@@ -344,6 +350,19 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
             tables.append(t)
     problems.extend(_unknown_problems(file, unknown, any(t.model for t in tables)))
     return tables, problems
+
+
+def _number_cells(path: Path, member: str, selected: Any, matched: dict[int, str], model: type[Sheet],
+                  header_row: int) -> dict[int, list[int]]:
+    """For numeric contract columns that calamine read as text (numbers mixed with text): where the numbers are."""
+    kinds = {c.name: c.kind for c in columns(model)}
+    cols = {c.absolute_index for c in selected
+            if c.dtype == "string" and kinds.get(matched.get(c.absolute_index, "")) in NUMBER_CELL_KINDS}
+    if not cols:
+        return {}
+    with zipfile.ZipFile(path) as zf:
+        found = guard.number_cells(zf, member, cols, header_row)
+    return {c: rows for c, rows in (found or {}).items() if rows}
 
 
 def _portable(batch: Any) -> Any:
@@ -357,6 +376,10 @@ def _portable(batch: Any) -> Any:
 
 
 def _unknown_problems(file: str, unknown: list[str], any_known: bool) -> list[Problem]:
+    if unknown:
+        from etl.template import LISTS, UITLEG  # imported only here: it pulls in xlsxwriter
+
+        unknown = [n for n in unknown if fold(n) not in (fold(UITLEG), fold(LISTS))]
     out = [_p(file, f"Tabblad '{n}' is niet herkend en wordt overgeslagen. Bekende tabbladen: {KNOWN_SHEETS}.",
               sheet=n, severity="warning") for n in unknown]
     if not any_known:
@@ -380,14 +403,22 @@ def decode_text(raw: bytes) -> str:
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
+    elif enc := guard.utf16_without_bom(raw[:4096]):
+        return raw.decode(enc, errors="replace")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    # cp1252 leaves five bytes undefined; one stray byte must not turn every euro sign into latin-1 junk
+    return raw.decode("cp1252", errors="stuurhut-c1")
+
+
+def _c1_controls(e: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode bytes cp1252 leaves undefined as the C1 control characters of the same value (as browsers do)."""
+    return e.object[e.start:e.end].decode("latin-1"), e.end
+
+
+codecs.register_error("stuurhut-c1", _c1_controls)
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -412,7 +443,7 @@ def _read_csv(path: Path) -> ReadResult:
     text = decode_text(raw)
     if "\x00" in text[:4096]:
         return ReadResult([], [_p(file, f"{file} {NOT_A_SPREADSHEET}.")])
-    lines = [ln for ln in text[:200_000].splitlines()[: guard.HEAD_ROWS * 2] if ln.strip()]
+    lines = [ln for ln in text[:200_000].splitlines()[: guard.HEAD_ROWS * 2] if ln.strip(" \t;,\ufeff")]
     if not lines:
         return ReadResult([], [_p(file, f"{file} is leeg; lever een ingevuld bestand aan.")])
     delim = sniff_delimiter(lines)
@@ -491,15 +522,21 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
         first = pl.coalesce(nonempty).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "").str.replace(r"\d+$", "")
         df = df.filter(pl.any_horizontal([x.is_not_null() for x in nonempty]) & ~first.is_in(list(TOTAL_LABELS)).fill_null(False))
 
+    # an error cell in a contract column rejects the delivery (it must not pass as "empty", e.g. "not yet known");
+    # one in a column the contract does not use is only a note
     for row, col, detail in t.errors[:MAX_CELL_ERRORS]:
         f = t.matched.get(col)
         header = next((c.header for c in columns(model) if c.name == f), t.headers.get(col))
-        problems.append(_p(file, f"Cel {guard.col_letters(col)}{row} bevat een Excel-fout ({_excel_error(detail)}); "
-                                 "de waarde wordt als leeg gelezen. Herstel de formule of vul de waarde in.",
-                           sheet=sheet, row=row, column=header, severity="warning"))
+        if f is not None:
+            problems.append(_p(file, f"Cel {guard.col_letters(col)}{row} bevat een Excel-fout ({_excel_error(detail)}). "
+                                     "Herstel de formule of vul de waarde in.", sheet=sheet, row=row, column=header))
+        else:
+            problems.append(_p(file, f"Cel {guard.col_letters(col)}{row} bevat een Excel-fout ({_excel_error(detail)}); "
+                                     "de kolom wordt niet gebruikt.", sheet=sheet, row=row, column=header, severity="warning"))
     if len(t.errors) > MAX_CELL_ERRORS:
+        used = any(t.matched.get(col) is not None for _, col, _ in t.errors[MAX_CELL_ERRORS:])
         problems.append(_p(file, f"Nog {len(t.errors) - MAX_CELL_ERRORS} cellen met een Excel-fout in tabblad "
-                                 f"'{t.name}'; ze worden als leeg gelezen.", sheet=sheet, severity="warning"))
+                                 f"'{t.name}'.", sheet=sheet, severity="error" if used else "warning"))
 
     if t.adapter:
         headers = [t.headers.get(int(c[1:])) for c in value_cols]
@@ -528,8 +565,9 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
         problems.append(_p(file, f"Tabblad '{t.name}': kolommen niet herkend en overgeslagen: "
                                  f"{', '.join(unmatched)}. Bekende kolommen: {', '.join(c.header for c in cols)}.",
                            sheet=sheet, row=header_row, severity="warning"))
-    select = [pl.col(f"c{by_field[c.name][0]}").alias(c.name) for c in cols if len(by_field.get(c.name, [])) == 1
-              and f"c{by_field[c.name][0]}" in df.columns]
-    frame = df.select([*select, pl.col("__row")])
+    single = {c.name: by_field[c.name][0] for c in cols if len(by_field.get(c.name, [])) == 1
+              and f"c{by_field[c.name][0]}" in df.columns}
+    frame = df.select([*(pl.col(f"c{a}").alias(name) for name, a in single.items()), pl.col("__row")])
+    numbers = {name: t.numbers[a] for name, a in single.items() if t.numbers.get(a)}
     return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=frame, sha256=sha,
-                    header_row=header_row, extra={}), problems
+                    header_row=header_row, extra={NUMBER_ROWS: numbers} if numbers else {}), problems

@@ -13,6 +13,9 @@ from etl.normalise import expected, likert_score, normalise
 from etl.problems import Problem, RawSheet
 
 MAX_MESSAGES = 50  # per column and check; the rest is summarised in one line
+# RawSheet.extra key set by the reader: {field: Excel rows whose cell is a number} for a column that mixes
+# numbers and text (calamine reads it as text); those cells are read as numbers, never as Dutch text
+NUMBER_ROWS = "number_rows"
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "text": pl.String(), "code": pl.String(), "enum": pl.String(), "month": pl.String(),
@@ -114,9 +117,7 @@ def validate(raw: RawSheet, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
                 out.add(None, c.header, f"Kolom {c.header} ontbreekt op dit tabblad: voeg een kolom {c.header} toe")
             typed[c.name] = pl.Series(c.name, [None] * n, dtype=POLARS_TYPES[c.kind])
             continue
-        values, invalid = normalise(source, c.kind, c.allowed)
-        values = values.alias(c.name).cast(POLARS_TYPES[c.kind])
-        invalid = invalid.fill_null(False)
+        values, invalid = _normalise(source, frame["__row"], c, raw.extra.get(NUMBER_ROWS, {}).get(c.name))
         check = pl.DataFrame({"__row": frame["__row"], "orig": source, "v": values, "bad": invalid})
 
         if c.required:
@@ -144,6 +145,22 @@ def validate(raw: RawSheet, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
     if model.table == "survey":
         result = result.with_columns(likert_score(result["answer"]).cast(pl.Float64).alias("score"))
     return result, out.problems
+
+
+def _normalise(source: pl.Series, rows: pl.Series, c: Column, number_rows: list[int] | None) -> tuple[pl.Series, pl.Series]:
+    """(typed values, invalid mask) of one column; number cells of a mixed text column are read as numbers."""
+    dtype = POLARS_TYPES[c.kind]
+    if not number_rows or source.dtype != pl.String:
+        values, invalid = normalise(source, c.kind, c.allowed)
+        return values.alias(c.name).cast(dtype), invalid.fill_null(False)
+    # calamine wrote the number as its shortest round-trip text ("1.234", "2500"): read it back as a float
+    is_number = rows.is_in(pl.Series(number_rows, dtype=rows.dtype))
+    number = pl.select(pl.when(is_number).then(source.str.strip_chars().cast(pl.Float64, strict=False))).to_series()
+    text = pl.select(pl.when(number.is_null()).then(source)).to_series()
+    v_num, bad_num = normalise(number.alias(c.name), c.kind, c.allowed)
+    v_text, bad_text = normalise(text.alias(c.name), c.kind, c.allowed)
+    values = v_num.cast(dtype).fill_null(v_text.cast(dtype)).alias(c.name)
+    return values, (bad_num.fill_null(False) | bad_text.fill_null(False)).alias(c.name)
 
 
 def _check_range(c: Column, check: pl.DataFrame, out: _Collector) -> None:

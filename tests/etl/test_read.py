@@ -102,12 +102,12 @@ def test_no_header_row_is_an_error(tmp_path: Path):
 
 def test_unknown_and_hidden_sheets(tmp_path: Path):
     path = write_xlsx(tmp_path / "x.xlsx", {
-        "Uitleg": [["Lees dit eerst"]],
+        "Notities": [["Lees dit eerst"]],
         "Teams": [["Code", "Naam", "Soort"], ["OT1", "Integrale opgave", "ontwikkelteam"]],
     }, hidden=("Teams",))
     r = read_file(path, isolate=False)
     [w] = warnings(r)
-    assert w.sheet == "Uitleg" and "niet herkend" in w.message and "Begroting" in w.message
+    assert w.sheet == "Notities" and "niet herkend" in w.message and "Begroting" in w.message
     [s] = r.sheets
     assert s.model is Part and s.source_sheet == "Teams" and s.frame["__row"].to_list() == [2]
 
@@ -138,7 +138,7 @@ def test_merged_label_cells_fill_down_but_amounts_do_not(tmp_path: Path):
     assert s.frame["__row"].to_list() == [4, 5, 6, 7]
 
 
-def test_formula_error_cells_become_null_with_a_warning(tmp_path: Path):
+def test_formula_error_cells_in_contract_columns_are_errors(tmp_path: Path):
     rows = [["Jaar", "Kostensoort", "Post", "Begroot", "Gerealiseerd"], [2022, "basis", "Huur", 0, None]]
     path = write_xlsx(tmp_path / "f.xlsx", {"Begroting": rows}, formulas={"Begroting": [("E2", "=1/D2")]})
     # xlsxwriter stores no cached result; put an error value in as Excel would have
@@ -148,10 +148,25 @@ def test_formula_error_cells_become_null_with_a_warning(tmp_path: Path):
                           lambda d: d.replace(b"<f>1/D2</f><v>0</v>", b'<f>1/D2</f><v>#DIV/0!</v>').replace(
                               b'<c r="E2"', b'<c r="E2" t="e"'))
     r = read_file(path, isolate=False)
-    [w] = warnings(r)
-    assert (w.sheet, w.row, w.column) == ("Begroting", 2, "Gerealiseerd")
-    assert "#DEEL/0!" in w.message and "Cel E2" in w.message
+    # an error in Gerealiseerd must not pass as "not yet known" (issue 9: error cells reject the delivery)
+    [e] = errors(r)
+    assert (e.sheet, e.row, e.column) == ("Begroting", 2, "Gerealiseerd")
+    assert "#DEEL/0!" in e.message and "Cel E2" in e.message
     assert r.sheets[0].frame["realised"].to_list() == [None]
+
+
+def test_formula_error_cells_in_unused_columns_are_notes(tmp_path: Path):
+    rows = [["Jaar", "Kostensoort", "Post", "Begroot", "Hulpkolom"], [2022, "basis", "Huur", 10, None]]
+    path = write_xlsx(tmp_path / "f.xlsx", {"Begroting": rows}, formulas={"Begroting": [("E2", "=1/0")]})
+    from tests.etl.messy import rewrite_member
+
+    path = rewrite_member(path, tmp_path / "f2.xlsx", "xl/worksheets/sheet1.xml",
+                          lambda d: d.replace(b"<f>1/0</f><v>0</v>", b'<f>1/0</f><v>#N/A</v>').replace(
+                              b'<c r="E2"', b'<c r="E2" t="e"'))
+    r = read_file(path, isolate=False)
+    assert errors(r) == []
+    assert [w.message for w in warnings(r) if w.row == 2] == [
+        "Cel E2 bevat een Excel-fout (#N/B); de kolom wordt niet gebruikt."]
 
 
 def test_semicolon_csv_with_bom_and_decimal_comma(tmp_path: Path):
@@ -252,7 +267,7 @@ def test_mailchimp_audience_export(tmp_path: Path):
     [s] = read_file(write_csv(tmp_path / "subscribed_members_export_0a1b2c.csv", rows, delimiter=",")).sheets
     assert s.model is Contact
     assert s.frame.to_dicts() == [
-        {"email": "c.bakker@voorbeeld.nl", "tags": '"OT1","nieuwsbrief"', "since": "2021-03-04 10:11:12", "__row": 2},
+        {"email": "c.bakker@voorbeeld.nl", "tags": "OT1, nieuwsbrief", "since": "2021-03-04 10:11:12", "__row": 2},
         {"email": "d.smit@voorbeeld.nl", "tags": None, "since": "2021-05-06 07:08:09", "__row": 3},
     ]
     assert "Twaalf" not in str(s.frame.to_dicts())
