@@ -309,7 +309,8 @@ def timeline(df: pl.DataFrame, as_of: dt.date, lang: str = "nl") -> alt.TopLevel
            alt.Tooltip("planned_nl:N", title=t("chart.planned", lang)), alt.Tooltip("done_nl:N", title=t("chart.done", lang)),
            alt.Tooltip("status:N", title=t("chart.status", lang))]
     base = alt.Chart(d).encode(y=y, tooltip=tip)
-    x_time = alt.X("planned:T", title=None, axis=alt.Axis(format=theme.FMT_MONTH))
+    # padding: room right of the Peildatum for the "! te laat" labels
+    x_time = alt.X("planned:T", title=None, axis=alt.Axis(format=theme.FMT_MONTH), scale=alt.Scale(padding=70))
     rule = base.mark_rule(strokeWidth=2).encode(x=x_time, x2="until:T", color=alt.Color("state:N", scale=scale, title=None))
     planned = base.mark_point(filled=False, size=70, strokeWidth=2).encode(
         x=x_time, color=alt.Color("state:N", scale=scale, title=None), shape=alt.value("circle"))
@@ -317,7 +318,10 @@ def timeline(df: pl.DataFrame, as_of: dt.date, lang: str = "nl") -> alt.TopLevel
     late = base.mark_text(align="left", dx=8, fontWeight="bold", color=theme.STATUSES["off_target"].colour).encode(
         x="until:T", text="label:N")
     today = alt.Chart(pl.DataFrame({"d": [as_of]})).mark_rule(strokeDash=[4, 3], color=theme.MUTED).encode(x="d:T")
-    chart = alt.layer(rule, planned, done, late, today).properties(height=max(80, 24 * d.height), width="container")
+    # Streamlit fits title, subtitle, axis and legend inside this height: reserve room for them
+    # (padding: Vega measures axis labels before the web font loads, so long labels need a margin on the left)
+    chart = alt.layer(rule, planned, done, late, today).properties(height=120 + 30 * d.height, width="container",
+                                                                    padding={"left": 30, "top": 5, "right": 5, "bottom": 5})
     return _titled(chart, describe_timeline(df, as_of, lang), t("chart.timeline.subtitle", lang, date=fmt_date(as_of, lang)))
 
 
@@ -428,8 +432,10 @@ def team_meetings(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevel
            alt.Tooltip("status:N", title=t("chart.status", lang))]
     base = alt.Chart(d).encode(y=alt.Y("part:N", title=None, sort=d["part"].to_list()), tooltip=tip)
     colour = alt.Color("status:N", scale=_status_scale(lang), title=t("chart.status", lang))
-    bars = base.mark_bar(height=16).encode(x=alt.X("held:Q", title=t("chart.team_meetings.axis", lang, year=year),
-                                                   axis=alt.Axis(format=theme.FMT_COUNT, tickMinStep=1)), color=colour)
+    top = max([float(x) for x in (d["held"].max(), df["expected"][0]) if x is not None] + [1.0])
+    x = alt.X("held:Q", title=t("chart.team_meetings.axis", lang, year=year),
+              axis=alt.Axis(format=theme.FMT_COUNT, tickMinStep=1), scale=alt.Scale(domain=[0, top * 1.15]))
+    bars = base.mark_bar(height=16).encode(x=x, color=colour)
     text = base.mark_text(align="left", dx=4).encode(x="held:Q", text="label:N",
                                                     color=alt.Color("status:N", scale=_status_scale(lang), legend=None))
     layers = [bars, text]
@@ -437,7 +443,7 @@ def team_meetings(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevel
     if expected is not None:
         layers.append(alt.Chart(pl.DataFrame({"x": [float(expected)]})).mark_rule(strokeDash=[4, 3], color=theme.TEXT)
                       .encode(x="x:Q"))
-    chart = alt.layer(*layers).properties(height=max(80, 30 * d.height), width="container")
+    chart = alt.layer(*layers).properties(height=110 + 32 * d.height, width="container")
     from dashboard.format import fmt_target
 
     target = fmt_target(df["target_min"][0], df["target_max"][0], "count", lang)
@@ -478,7 +484,7 @@ def end_results_status(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         color=alt.Color("status:N", scale=_work_scale(lang), title=t("chart.status", lang)),
         order=alt.Order("rank:Q"),
         tooltip=tip,
-    ).properties(height=max(80, 28 * len(parts)), width="container")
+    ).properties(height=110 + 30 * len(parts), width="container")
     return _titled(chart, describe_end_results_status(df, lang), t("chart.end_results.subtitle", lang))
 
 
@@ -520,7 +526,7 @@ def communication(df: pl.DataFrame, period: str, period_text: str, lang: str = "
         order=alt.Order("channel:N"), tooltip=tip,
     )
     text = alt.Chart(totals).mark_text(dy=-7).encode(x=x_total, y="items:Q", text=alt.Text("items:Q", format=theme.FMT_COUNT))
-    chart = alt.layer(bars, text).properties(height=280, width="container")
+    chart = alt.layer(bars, text).properties(height=360, width="container")
     return _titled(chart, describe_communication(df, period_text, lang))
 
 
@@ -544,7 +550,8 @@ def contacts_by_tag(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     bars = base.mark_bar(height=14).encode(x=alt.X("contacts:Q", title=t("comms.col.contacts", lang),
                                                    axis=alt.Axis(format=theme.FMT_COUNT)))
     text = base.mark_text(align="left", dx=4).encode(x="contacts:Q", text=alt.Text("contacts:Q", format=theme.FMT_COUNT))
-    chart = alt.layer(bars, text).properties(height=max(80, 22 * d.height), width="container")
+    chart = alt.layer(bars, text).properties(height=90 + 24 * d.height, width="container",
+                                             padding={"left": 30, "top": 5, "right": 5, "bottom": 5})
     return _titled(chart, describe_contacts_by_tag(df, lang), t("chart.contacts.subtitle", lang))
 
 
@@ -579,7 +586,7 @@ def partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         order=alt.Order("rank:Q"), tooltip=tip,
     )
     text = alt.Chart(totals).mark_text(dy=-7).encode(x=x, y="active:Q", text=alt.Text("active:Q", format=theme.FMT_COUNT))
-    chart = alt.layer(bars, text).properties(height=300, width="container")
+    chart = alt.layer(bars, text).properties(height=380, width="container")
     return _titled(chart, describe_partners_by_kind(df, lang), t("chart.partners.subtitle", lang))
 
 

@@ -45,7 +45,8 @@ if team == teams.ALL:
     st.header(t("teams.overview"))
     table = teams.overview_table(overview, f.year, lang)
     components.table(table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
-                     column_config={t("teams.col.progress", lang): bar})
+                     column_config={t("teams.col.progress", lang): bar, t("teams.col.team", lang): st.column_config.TextColumn(pinned=True),
+                                    t("teams.col.name", lang): st.column_config.TextColumn(width="medium")})
     st.caption(t("teams.overview_help", year=f.year, indicator=teams.indicator_label(lang)))
     caption("Mijlpalen", "Bijeenkomsten", "Eindresultaten")
 else:
@@ -55,13 +56,14 @@ else:
     cols[1].metric(t("teams.tile.late"), row["late"], help=t("teams.tile.late_help"))
     cols[2].metric(t("teams.tile.progress"), fmt_ratio(row["progress"], lang))
     cols[3].metric(t("teams.tile.end_results"), t("teams.of", done=row["end_results_ready"], total=row["end_results"]))
-    with st.columns(2)[0]:
-        components.kpi_tile(teams.meeting_tile(row, f.year, src["Bijeenkomsten"]), lang)
 
 st.header(t("teams.meetings", year=f.year))
 if src["Bijeenkomsten"].file is None:
     components.empty_state(t("teams.subject"), "Bijeenkomsten")
-elif team == teams.ALL:
+elif team != teams.ALL:
+    with st.columns(2)[0]:
+        components.kpi_tile(teams.meeting_tile(overview.row(0, named=True), f.year, src["Bijeenkomsten"]), lang)
+else:
     components.chart(charts.team_meetings(overview, f.year, lang), teams.meetings_table(overview, f.year, lang),
                      name=f"teamoverleggen_{f.deal}_{f.year}", key="team_meetings", lang=lang)
     caption("Bijeenkomsten")

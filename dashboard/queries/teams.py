@@ -13,6 +13,7 @@ from dashboard.queries.indicators import status_of
 from etl.catalogue import BY_CODE
 
 ALL = "alle"  # the team picker's value for "Alle teams"
+LABEL_CHARS = 36  # longer milestone names are shortened on the timeline's axis (the table shows them whole)
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,11 @@ def milestones(wh, deal: str, parts: list[str], as_of: dt.date | None = None) ->
 
 def timeline_data(ms: pl.DataFrame, with_part: bool = False) -> pl.DataFrame:
     """Rows for charts.timeline: item (prefixed with the team code when several teams show), part, planned, done,
-    status and late (the warehouse's flag, so chart and table agree)."""
-    item = pl.concat_str(pl.col("part"), pl.lit(" · "), pl.col("milestone")) if with_part else pl.col("milestone")
+    status and late (the warehouse's flag, so chart and table agree). Two milestones whose shortened names
+    coincide would share a row; the table below the chart always has them apart."""
+    name = pl.when(pl.col("milestone").str.len_chars() > LABEL_CHARS) \
+        .then(pl.col("milestone").str.slice(0, LABEL_CHARS - 1) + "…").otherwise(pl.col("milestone"))
+    item = pl.concat_str(pl.col("part"), pl.lit(" · "), name) if with_part else name
     return ms.select(item.alias("item"), "part", "planned", "done", "status", pl.col("is_late").alias("late"))
 
 
@@ -103,7 +107,6 @@ def overview_table(df: pl.DataFrame, year: int, lang: str = "nl") -> pl.DataFram
             t("teams.col.team", lang): r["part"],
             t("teams.col.name", lang): r["part_name"] or "",
             t("teams.col.milestones_done", lang): of(r["done"], r["milestones"]),
-            t("teams.col.due", lang): r["due"],
             t("teams.col.late", lang): r["late"],
             t("teams.col.progress", lang): None if r["progress"] is None else round(r["progress"] * 100),
             t("teams.col.meetings", lang, year=year): r["held"],

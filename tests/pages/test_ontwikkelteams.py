@@ -126,10 +126,10 @@ def test_all_teams_side_by_side(env: Path) -> None:
     overview = table_with(at, "Status overleggen").set_index("Team")
     assert list(overview.index) == ["OT1", "OT2"]  # the atelier is not a development team
     assert overview.loc["OT1", "Mijlpalen gereed"] == "1 van 3"
-    assert overview.loc["OT1", "Mijlpalen te laat"] == 1
-    assert overview.loc["OT2", "Mijlpalen te laat"] == 1  # gereed after the planned date
+    assert overview.loc["OT1", "Te laat"] == 1
+    assert overview.loc["OT2", "Te laat"] == 1  # gereed after the planned date
     assert overview.loc["OT1", "Overleggen 2022"] == 5 and overview.loc["OT2", "Overleggen 2022"] == 2
-    assert overview.loc["OT1", "Verwacht op peildatum"] == 5  # 6 a year, scaled to 31 October
+    assert overview.loc["OT1", "Verwacht"] == 5  # 6 a year, scaled to 31 October
     assert overview.loc["OT1", "Status overleggen"] == "✓ op koers"
     assert overview.loc["OT2", "Status overleggen"] == "✗ uit koers"
     assert overview.loc["OT1", "Voortgang"] == 20  # mean of 40% and 0%
@@ -179,3 +179,18 @@ def test_deal_without_teams_shows_the_empty_state(env: Path) -> None:
     at = open_page("ontwikkelteams", {"deal": "CDLE"})
     assert [i.value for i in at.info] == [
         "Nog geen gegevens over de ontwikkelteams — lever het tabblad Onderdelen aan."]
+
+
+def test_team_counts_follow_the_team_meetings_indicator(teams_db: Path) -> None:
+    from dashboard.db import Warehouse
+    from dashboard.queries import teams
+    from dashboard.queries.indicators import indicators
+
+    wh = Warehouse(teams_db)
+    ind = indicators(wh, "CDTT", 2022)
+    overview = teams.team_overview(wh, "CDTT", ["OT1", "OT2"], 2022, ind)
+    indicator = ind.filter(ind["indicator"] == "team_meetings").row(0, named=True)
+    assert overview["held"].to_list() == [5, 2]
+    assert indicator["value"] == overview["held"].min() == 2  # the least active team
+    assert overview["meetings_status"].to_list() == ["on_target", indicator["status"]] == ["on_target", "off_target"]
+    wh.close()
