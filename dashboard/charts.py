@@ -1121,7 +1121,7 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
     cat, val, val2 = (alt.Y, alt.X, alt.X2) if horizontal else (alt.X, alt.Y, alt.Y2)
     cat_enc = cat("category:N", sort=spec.categories, title=None,
                   axis=alt.Axis(labelLimit=320, labelFontSize=16, labelAngle=0))
-    val_axis = alt.Axis(format=fmt, labelFontSize=14, tickMinStep=1 if spec.number_format == "count" else None)
+    val_axis = alt.Axis(format=fmt, labelFontSize=14, tickMinStep=1 if spec.number_format == "count" else alt.Undefined)
     legend = alt.Legend(orient="bottom", title=None, labelFontSize=16, symbolSize=160, columnPadding=28, labelLimit=0)
     colour = alt.Color("series:N", sort=names, scale=alt.Scale(domain=names, range=colours),
                        legend=legend if len(names) > 1 else None)

@@ -251,9 +251,9 @@ def _carry_over_chart(carry: pl.DataFrame, year: int) -> tuple[ChartSpec | None,
     known = row["realised"] is not None
     spent = row["realised"] if known else row["realised_so_far"]
     left = row["surplus"] if known else row["available"] - spent
-    cats = [f"Begroot {year}", f"Doorgeschoven uit {year - 1}", "Beschikbaar",
+    cats = [f"Begroot {year}", "Doorgeschoven", "Beschikbaar",
             "Besteed" if known else "Besteed tot nu", f"Over voor {year + 1}" if known else "Nog niet besteed"]
-    note = (f"Beschikbaar {year} = begroot {fmt_value(row['budgeted'], 'euro')} + doorgeschoven "
+    note = (f"Beschikbaar {year} = begroot {fmt_value(row['budgeted'], 'euro')} + doorgeschoven uit {year - 1} "
             f"{fmt_value(row['carried_in'], 'euro')}.")
     if not known:
         n = row["posts_unknown"]

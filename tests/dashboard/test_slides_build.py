@@ -123,7 +123,7 @@ def test_end_results_slide_matches_the_indicator(tst):
 def test_budget_waterfall_while_realised_is_unknown(tst):
     chart = _slide(tst, "Ontwikkelbudget").chart
     assert chart.kind == "waterfall" and chart.totals == (0, 2, 4)
-    assert chart.categories == ["Begroot 2022", "Doorgeschoven uit 2021", "Beschikbaar", "Besteed tot nu",
+    assert chart.categories == ["Begroot 2022", "Doorgeschoven", "Beschikbaar", "Besteed tot nu",
                                 "Nog niet besteed"]
     assert chart.series == [("Ontwikkelbudget", [120000.0, 10000.0, 130000.0, 0.0, 130000.0])]
 
@@ -190,7 +190,7 @@ def test_cli_writes_pptx_and_pdf(full_db: Path, tmp_path: Path, capsys):
     charts = {s.shapes.title.text: sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart}
     assert len(charts) == 5  # teams, end results, budget, meetings, survey: native charts, not pictures
     budget = charts["Ontwikkelbudget 2022: nog niet volledig bekend"]
-    assert list(budget.plots[0].categories) == ["Begroot 2022", "Doorgeschoven uit 2021", "Beschikbaar",
+    assert list(budget.plots[0].categories) == ["Begroot 2022", "Doorgeschoven", "Beschikbaar",
                                                 "Besteed tot nu", "Nog niet besteed"]
     survey = charts["Enquête mei 2022: Samenwerking scoort gemiddeld 4,0"]
     assert [list(s.values) for s in survey.plots[0].series] == [[3.5], [4.0]]

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import APP, ROOT
@@ -154,3 +155,26 @@ def test_choosing_another_deal_and_date_before_starting(app_env: Path) -> None:
 def test_a_slide_number_past_the_end_shows_the_last(app_env: Path) -> None:
     at = open_page({"deal": "CDTS", "slide": "99"})
     assert counter(at) == "8 / 8"
+
+
+@pytest.fixture(scope="module")
+def full_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.dashboard.conftest import build_full_db
+
+    return build_full_db(tmp_path_factory.mktemp("presentatie_full"))
+
+
+def test_every_slide_of_a_full_deck_renders(full_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Deal TST has every sheet: team, end-result, budget (waterfall), meeting and survey (score) charts."""
+    monkeypatch.setenv("STUURHUT_DB", str(full_db))
+    monkeypatch.setenv("STUURHUT_ACCOUNTS", str(tmp_path / "accounts.json"))
+    at = open_page({"deal": "TST", "slide": "1"})
+    found = 0
+    for n in range(1, 13):
+        assert counter(at) == f"{n} / 12"
+        assert not at.exception and not at.error
+        found += len(charts(at))
+        if n < 12:
+            at.button(key="pres_next").click().run()
+    assert found == 5
+    assert title(at) == "Tot 30 december 2022: 0 mijlpalen en 1 bijeenkomst gepland"
