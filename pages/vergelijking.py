@@ -59,7 +59,7 @@ components.chart(charts.compare_multiples(rows, shown, lang), compare.year_table
 components.source_caption(files, None, delivered, lang)
 
 st.header(t("compare.bench.header"))
-focus = st.selectbox(t("compare.bench.pick"), codes, key="cmp_focus")
+focus = st.selectbox(t("compare.bench.pick"), compare.present(rows), key="cmp_focus")
 bench = compare.benchmark(rows)
 st.subheader(compare.describe_benchmark(bench, focus, lang))
 components.table(compare.benchmark_table(bench, focus, lang), f"benchmark_{focus}_{year}", key="cmp_bench", lang=lang)

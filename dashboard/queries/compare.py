@@ -87,7 +87,8 @@ def grid(wh, codes: Sequence[str] | None = None, as_of: dt.date | None = None) -
         info = deals(wh, as_of).select(pl.col("code").alias("deal"), pl.col("name").alias("deal_name"), "first_year")
         values = ind_api.evaluate(wh, None, None, as_of)  # deal None: one query for every deal (same macro, same rules)
         hit = values.join(info, on="deal", how="left").with_columns(
-            deal_year=(pl.col("year") - pl.col("first_year") + 1).cast(pl.Int32))
+            deal_year=(pl.col("year") - pl.col("first_year") + 1).cast(pl.Int32)
+        ).sort(["deal", "year"], maintain_order=True)  # deals in code order, indicators in catalogue order
         with _GRID_LOCK:
             _GRID_CACHE[key] = hit
             while len(_GRID_CACHE) > _GRID_ENTRIES:
@@ -104,6 +105,11 @@ def at_year(g: pl.DataFrame, year: int, mode: str = "calendar", indicators: Sequ
     out = g.filter(pl.col(col) == year)
     out = out.filter((pl.col("status") != "no_data").any().over("deal"))
     return out.filter(pl.col("indicator").is_in(list(indicators))) if indicators else out
+
+
+def present(rows: pl.DataFrame) -> list[str]:
+    """The deals with figures in these rows, in code order (the choices for the benchmark)."""
+    return rows["deal"].unique(maintain_order=True).to_list()
 
 
 def has_figures(rows: pl.DataFrame) -> bool:
