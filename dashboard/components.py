@@ -51,7 +51,10 @@ def target_text(row: Mapping, lang: str = "nl") -> str:
     lo = row.get("target_min")
     if expected is not None and lo is not None and expected != lo:
         text += " · " + t("tile.expected", lang, value=fmt_value(expected, row.get("unit", "count"), lang))
-    return text
+    note = row.get("target_note_en" if lang == "en" else "target_note_nl")
+    if note and lo is None and row.get("target_max") is None:
+        return note  # an indicator without a target: the note says why it is shown
+    return f"{text} {note}" if note else text
 
 
 def change_text(row: Mapping, lang: str = "nl") -> str | None:
@@ -108,7 +111,10 @@ def kpi_tile(row: Mapping, lang: str | None = None) -> None:
         st.metric(label, tile_value(row, lang), delta=delta, delta_color="off", label_visibility="collapsed",
                   delta_arrow="auto" if delta not in (None, "0") else "off",
                   delta_description=t("tile.since_previous", lang) if delta is not None else None)
-        status_badge(row.get("status"), lang)
+        if row.get("accrual") == "none" and row.get("status") == "on_target":
+            st.badge(t("tile.for_information", lang), color="gray")  # no target: "op koers" would mislead
+        else:
+            status_badge(row.get("status"), lang)
         st.caption(md_escape(target_text(row, lang)))
 
 

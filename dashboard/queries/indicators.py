@@ -29,7 +29,8 @@ SCHEMA: dict[str, pl.DataType] = {
     "deal": pl.String, "indicator": pl.String, "year": pl.Int32, "value": pl.Float64,
     "target_min": pl.Float64, "target_max": pl.Float64, "status": pl.String,
     "label_nl": pl.String, "label_en": pl.String, "unit": pl.String, "accrual": pl.String,
-    "target_text_nl": pl.String, "expected_to_date": pl.Float64, "status_nl": pl.String, "note_nl": pl.String,
+    "target_text_nl": pl.String, "target_note_nl": pl.String, "target_note_en": pl.String,
+    "expected_to_date": pl.Float64, "status_nl": pl.String, "note_nl": pl.String,
     "previous_value": pl.Float64, "change": pl.Float64, "previous_status": pl.String,
     "source_file": pl.String, "source_sheet": pl.String, "delivered_at": pl.Datetime("us"),
     "peildatum": pl.Date, "cutoff": pl.Date,
@@ -141,6 +142,17 @@ def expected_minimum(ind: Indicator, lo: float | None, row: dict[str, Any]) -> f
 DELAYED_OFF_TARGET = 0.25  # before the final year: this share of end results vertraagd is off target
 
 
+def target_note(ind: Indicator, row: dict[str, Any]) -> dict[str, str | None]:
+    """A word on how the target is applied where the plain target would mislead (Dutch and English)."""
+    nl = en = None
+    if ind.code == "end_results_ready" and row["year"] < row["last_year"]:
+        nl = f"in {row['last_year']}; tot dan telt of er eindresultaten vertraagd zijn"
+        en = f"in {row['last_year']}; until then, whether any end results are delayed"
+    elif ind.accrual == "none":
+        nl, en = "Ter informatie, geen doel; negatief betekent overbesteed", "For information, no target; negative means overspent"
+    return {"target_note_nl": nl, "target_note_en": en}
+
+
 def interim_status(ind: Indicator, row: dict[str, Any], value: float | None) -> str | None:
     """Before the deal's final year the end results are judged on delay, not on the share already gereed."""
     if ind.code != "end_results_ready" or value is None or row["year"] >= row["last_year"]:
@@ -223,7 +235,7 @@ def _assess(row: dict[str, Any]) -> dict[str, Any]:
         "deal": row["deal"], "indicator": ind.code, "year": row["year"], "value": value,
         "target_min": lo, "target_max": hi, "status": status,
         "label_nl": ind.label_nl, "label_en": ind.label_en, "unit": ind.unit, "accrual": ind.accrual,
-        "target_text_nl": target_words(ind, lo, hi), "expected_to_date": expected,
+        "target_text_nl": target_words(ind, lo, hi), **target_note(ind, row), "expected_to_date": expected,
         "status_nl": STATUS_NL[status], "note_nl": note_of(ind, row, value),
         "previous_value": None, "change": None, "previous_status": None,
         "source_file": row["source_file"], "source_sheet": row["source_sheet"], "delivered_at": row["delivered_at"],

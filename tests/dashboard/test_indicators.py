@@ -384,3 +384,18 @@ def test_end_results_interim_and_final_year(year, delayed, value, fraction, comp
            "last_year": 2023, "year_started": True, "source_file": "f.xlsx", "source_sheet": "Eindresultaten",
            "delivered_at": None, "ref_date": None, "cutoff": None}
     assert _assess(row)["status"] == status
+
+
+def test_target_notes_explain_interim_and_untargeted_indicators() -> None:
+    from dashboard.components import target_text
+    from dashboard.queries.indicators import _assess
+
+    base = {"deal": "X", "has_override": False, "year_fraction": 0.5, "year_complete": False, "deal_fraction": 0.5,
+            "last_year": 2023, "year_started": True, "source_file": "f.xlsx", "source_sheet": "S",
+            "delivered_at": None, "ref_date": None, "cutoff": None, "reference_value": 0.0}
+    interim = _assess({**base, "indicator": "end_results_ready", "year": 2022, "value": 0.0})
+    assert target_text(interim) == "Doel: minstens 100% in 2023; tot dan telt of er eindresultaten vertraagd zijn"
+    surplus = _assess({**base, "indicator": "dev_budget_surplus", "year": 2022, "value": 1200.0})
+    assert target_text(surplus) == "Ter informatie, geen doel; negatief betekent overbesteed"
+    final = _assess({**base, "indicator": "end_results_ready", "year": 2023, "value": 0.5})
+    assert target_text(final) == "Doel: minstens 100% · verwacht op de peildatum: 50%"
