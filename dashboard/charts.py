@@ -1122,7 +1122,9 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
     cat_enc = cat("category:N", sort=spec.categories, title=None,
                   axis=alt.Axis(labelLimit=320, labelFontSize=16, labelAngle=0))
     val_axis = alt.Axis(format=fmt, labelFontSize=14, tickMinStep=1 if spec.number_format == "count" else alt.Undefined)
-    legend = alt.Legend(orient="bottom", title=None, labelFontSize=16, symbolSize=160, columnPadding=28, labelLimit=0)
+    # one item per line: Vega measures labels before the web font loads, so side-by-side items can overlap
+    legend = alt.Legend(orient="bottom", direction="vertical", title=None, labelFontSize=16, symbolSize=160,
+                        labelLimit=0)
     colour = alt.Color("series:N", sort=names, scale=alt.Scale(domain=names, range=colours),
                        legend=legend if len(names) > 1 else None)
     offset = {} if stacked or len(names) == 1 else ({"yOffset": alt.YOffset("series:N", sort=names)} if horizontal
@@ -1144,7 +1146,7 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
     per_category = 44 if stacked or len(names) == 1 else 30 * len(names) + 14
     height = max(260, per_category * len(spec.categories)) if horizontal else 380
     chart = alt.layer(marks, text).properties(height=height, width="container",
-                                              padding={"left": 14, "right": 8, "top": 4, "bottom": 4})
+                                              padding={"left": 36, "right": 8, "top": 4, "bottom": 4})
     return _titled(chart, title) if title else chart.properties(description="")
 
 
