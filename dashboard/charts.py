@@ -610,8 +610,11 @@ def _one_decimal(x: float | None, lang: str = "nl") -> str:
 
 
 def _signed(x: float | None, lang: str = "nl") -> str:
-    text = _one_decimal(x, lang)
-    return text if x is None or text.startswith("-") or float(x) == 0 else "+" + text
+    """+0,5 / -0,3 / 0,0: the sign follows the rounded value, so -0,02 never shows as "+0,0" or "-0,0"."""
+    if x is None:
+        return _one_decimal(x, lang)
+    rounded = round(float(x), 1)
+    return ("+" if rounded > 0 else "") + _one_decimal(rounded, lang)
 
 
 def cost_type_label(cost_type: str, lang: str = "nl") -> str:
