@@ -267,6 +267,7 @@ def check(files: Sequence[Upload], db: Path | str, principal: Principal, chosen_
     if not files or problems:
         return Check(LoadResult("rejected", problems, dry_run=True))
     try:
+        _fresh(wh)
         with saved(files) as paths:
             result = load_files(paths, db, dry_run=True)
             from_file = "Deal" in result.rows
@@ -283,8 +284,15 @@ def check(files: Sequence[Upload], db: Path | str, principal: Principal, chosen_
         return Check(LoadResult("rejected", [_crash(exc, "controleren")], dry_run=True))
 
 
+def _fresh(wh) -> None:
+    """Let the warehouse reopen a replaced file first: DuckDB shares one open instance per path within a
+    process, so the loader's own read-only look at the live file would otherwise see the old one."""
+    if wh is not None:
+        wh.version  # noqa: B018 - reconnects when the file changed
+
+
 def load(files: Sequence[Upload], db: Path | str, principal: Principal, deal: str,
-         progress: Callable[[str], None] | None = None) -> LoadResult:
+         progress: Callable[[str], None] | None = None, wh=None) -> LoadResult:
     """Load a checked batch into `deal`. Refuses (auth.Forbidden) unless the principal may upload to that deal.
 
     The deal is passed to the loader even when the batch has a Deal sheet, so a batch can only ever land in
@@ -296,6 +304,7 @@ def load(files: Sequence[Upload], db: Path | str, principal: Principal, deal: st
     if problems:
         return LoadResult("rejected", problems)
     try:
+        _fresh(wh)
         with saved(files) as paths:
             return load_files(paths, db, deal=deal, progress=progress)
     except Exception as exc:  # noqa: BLE001 - see check()

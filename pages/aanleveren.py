@@ -65,7 +65,7 @@ with tab_upload:
             with st.status(t("upload.loading"), expanded=True) as status:
                 bar = st.progress(0.0)
                 progress = upload.Progress(len(files), lambda frac, text: bar.progress(frac, text=text), lang)
-                loaded = upload.load(files, db, principal, check.deal, progress)
+                loaded = upload.load(files, db, principal, check.deal, progress, wh)
                 if loaded.status == "loaded":
                     progress.done()
                     status.update(label=upload.loaded_summary(loaded, lang), state="complete")
