@@ -44,7 +44,8 @@ def meetings_vs_target(wh, deal: str, as_of: dt.date | None = None, upto_year: i
 
 def attendance_indicator(wh, deal: str, year: int, as_of: dt.date | None = None) -> pl.DataFrame:
     """The attendance_rate indicator of one year (value, target, status, source) as one row."""
-    return indicators(wh, deal, year, as_of).filter(pl.col("indicator") == "attendance_rate")
+    # all years, like meetings_vs_target: the warehouse cache then answers the second call
+    return indicators(wh, deal, None, as_of).filter((pl.col("indicator") == "attendance_rate") & (pl.col("year") == year))
 
 
 def meetings_by_kind(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
