@@ -407,45 +407,68 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIME
     The limit is relative to the inherited address space (importing polars alone reserves about 1 GB).
     Raises ChildFailed when the child dies, runs over time or raises.
     """
-    fd, out_path = tempfile.mkstemp(prefix="stuurhut-read-", suffix=".pickle")
-    os.close(fd)
-    limit = _vm_size() + memory
-    pid = os.fork()
-    if pid == 0:  # child
-        code = 1
-        try:
-            faulthandler.disable()  # a contained crash must not print a Python stack to the user's terminal
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return Isolated(fn, *args, timeout=timeout, memory=memory).result()
+
+
+class Isolated:
+    """A running run_isolated: the child starts at once, the parent is free until .result() (e.g. to open the DB)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIMEOUT, memory: int = CHILD_MEMORY):
+        fd, self.out_path = tempfile.mkstemp(prefix="stuurhut-read-", suffix=".pickle")
+        os.close(fd)
+        self.deadline = time.monotonic() + timeout
+        self.value: Any = None
+        self.failure: ChildFailed | None = None
+        limit = _vm_size() + memory
+        self.pid: int | None = os.fork()
+        if self.pid == 0:  # child
+            code = 1
             try:
-                result: Any = ("ok", fn(*args))
-            except MemoryError:
-                result = ("error", "memory")
-            except BaseException:  # noqa: BLE001 - everything goes back to the parent as data
-                result = ("error", traceback.format_exc(limit=5))
-            with open(out_path, "wb") as f:
-                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    try:
-        status = _wait(pid, timeout)
+                faulthandler.disable()  # a contained crash must not print a Python stack to the user's terminal
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+                try:
+                    result: Any = ("ok", fn(*args))
+                except MemoryError:
+                    result = ("error", "memory")
+                except BaseException:  # noqa: BLE001 - everything goes back to the parent as data
+                    result = ("error", traceback.format_exc(limit=5))
+                with open(self.out_path, "wb") as f:
+                    pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+
+    def result(self) -> Any:
+        """The child's return value (waits for it once); raises ChildFailed like run_isolated."""
+        if self.pid is not None:
+            pid, self.pid = self.pid, None
+            try:
+                self.value = self._collect(pid)
+            except ChildFailed as e:
+                self.failure = e
+            finally:
+                try:
+                    os.unlink(self.out_path)
+                except OSError:
+                    pass
+        if self.failure is not None:
+            raise self.failure
+        return self.value
+
+    def _collect(self, pid: int) -> Any:
+        status = _wait(pid, max(0.0, self.deadline - time.monotonic()))
         if status is None:
             raise ChildFailed("timeout")
         if os.WIFSIGNALED(status):
             raise ChildFailed(f"signal {os.WTERMSIG(status)}")
-        if os.WEXITSTATUS(status) != 0 or os.path.getsize(out_path) == 0:
+        if os.WEXITSTATUS(status) != 0 or os.path.getsize(self.out_path) == 0:
             raise ChildFailed(f"exit {os.WEXITSTATUS(status)}")
-        with open(out_path, "rb") as f:
+        with open(self.out_path, "rb") as f:
             kind, value = pickle.load(f)  # noqa: S301 - written by our own child a moment ago
         if kind != "ok":
             raise ChildFailed(str(value))
         return value
-    finally:
-        try:
-            os.unlink(out_path)
-        except OSError:
-            pass
 
 
 def _wait(pid: int, timeout: float) -> int | None:

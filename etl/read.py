@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from etl import adapters, guard
@@ -44,12 +43,49 @@ def read_file(path: Path | str, isolate: bool = True) -> ReadResult:
     isolate=True parses workbooks in a forked child with memory and time limits (guard.run_isolated);
     isolate=False parses in-process, for callers that already isolate.
     """
-    path = Path(path)
-    file = path.name
-    try:
-        return _read(path, isolate)
-    except Exception:  # noqa: BLE001 - a delivery must never crash the loader
-        return ReadResult([], [_p(file, f"{file} {guard.UNREADABLE}")])
+    return PendingRead(Path(path), isolate).result()
+
+
+class PendingRead:
+    """A delivery file being read: a workbook's native parse runs in its child until .result() is asked for.
+
+    The parent is free meanwhile (the loader prepares the database then); .result() never raises.
+    """
+
+    def __init__(self, path: Path, isolate: bool = True) -> None:
+        self.path = path
+        self._child: tuple[guard.Isolated, str] | None = None
+        self._result: ReadResult | None = None
+        try:
+            started = _read(path, isolate)
+        except Exception:  # noqa: BLE001 - a delivery must never crash the loader
+            started = self._unreadable()
+        if isinstance(started, ReadResult):
+            self._result = started
+        else:
+            self._child = started
+
+    def _unreadable(self) -> ReadResult:
+        return ReadResult([], [_p(self.path.name, f"{self.path.name} {guard.UNREADABLE}")])
+
+    def result(self) -> ReadResult:
+        if self._result is None and self._child is not None:
+            child, self._child = self._child, None
+            try:
+                try:
+                    tables, problems = child[0].result()
+                except guard.ChildFailed:
+                    self._result = self._unreadable()
+                else:
+                    self._result = _workbook_result(self.path, tables, problems, child[1])
+            except Exception:  # noqa: BLE001 - a delivery must never crash the loader
+                self._result = self._unreadable()
+        return self._result if self._result is not None else self._unreadable()
+
+
+def start_read(path: Path | str) -> PendingRead:
+    """Start reading a delivery file (the workbook parse runs in an isolated child); .result() gives the ReadResult."""
+    return PendingRead(Path(path))
 
 
 def parse_in_child(path: Path | str) -> ReadResult:
@@ -127,7 +163,7 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _read(path: Path, isolate: bool) -> ReadResult:
+def _read(path: Path, isolate: bool) -> ReadResult | tuple[guard.Isolated, str]:
     file = path.name
     if not path.is_file():
         return ReadResult([], [_p(file, f"{file} bestaat niet of is geen bestand.")])
@@ -162,7 +198,7 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_workbook(path: Path, isolate: bool) -> ReadResult:
+def _read_workbook(path: Path, isolate: bool) -> ReadResult | tuple[guard.Isolated, str]:
     file = path.name
     try:
         with zipfile.ZipFile(path) as zf:
@@ -180,17 +216,22 @@ def _read_workbook(path: Path, isolate: bool) -> ReadResult:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return ReadResult([], [_p(file, f"{file} is beschadigd of niet volledig (bijvoorbeeld afgebroken bij het "
                                         "opslaan of uploaden); sla het opnieuw op als .xlsx en lever het opnieuw aan.")])
-    try:
-        if isolate:
-            import fastexcel  # noqa: F401 - imported once here rather than in every child
-            import pyarrow  # noqa: F401 - the parent needs it to unpickle the child's record batches
+    if isolate:
+        import fastexcel  # noqa: F401 - imported once here rather than in every child
 
-            tables, problems = guard.run_isolated(parse_workbook, str(path))
-        else:
-            tables, problems = parse_workbook(str(path))
+        child = guard.Isolated(parse_workbook, str(path))
+        return child, _sha256(path)  # hashed while the child parses
+    sha = _sha256(path)
+    try:
+        tables, problems = parse_workbook(str(path))
     except guard.ChildFailed:
         return ReadResult([], [_p(file, f"{file} {guard.UNREADABLE}")])
-    sha = _sha256(path)
+    return _workbook_result(path, tables, problems, sha)
+
+
+def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem], sha: str) -> ReadResult:
+    """The parsed tables of a workbook -> its RawSheets (polars work, in the parent)."""
+    file = path.name
     sheets: list[RawSheet] = []
     for t in tables:
         problems.extend(t.problems)
@@ -448,6 +489,9 @@ def _read_csv(path: Path) -> ReadResult:
         return ReadResult([], [_p(file, f"{file} is leeg; lever een ingevuld bestand aan.")])
     delim = sniff_delimiter(lines)
     width = max(len(r) for r in csv.reader(lines, delimiter=delim))
+    if width > guard.MAX_COLS:  # Excel's own limit; wider is not a sheet anyone filled in, and costs memory
+        return ReadResult([], [_p(file, f"{file} heeft {width} kolommen, meer dan een werkblad kan hebben "
+                                        f"({guard.MAX_COLS}); lever alleen de kolommen uit het sjabloon aan.")])
     df = pl.read_csv(
         io.BytesIO(text.encode("utf-8")), separator=delim, has_header=False, quote_char='"',
         schema={f"column_{i + 1}": pl.String for i in range(width)}, missing_columns="insert",
@@ -486,6 +530,34 @@ def _excel_error(detail: str) -> str:
     return names.get(m.group(1), m.group(1)) if m else detail
 
 
+def _drop_empty_and_total_rows(df: pl.DataFrame, value_cols: list[str]) -> pl.DataFrame:
+    """Rows with no value but whitespace go, and a row whose first value is a total label ("Totaal", "Sub-total").
+
+    The exact total test casts every column to text; it only runs on the few rows where a text cell holds the
+    letters t, o, t (every total label does), so a 100k-row sheet is not copied as text to find none.
+    """
+    texts = [c for c in value_cols if df.schema[c] == pl.String]
+    others = [c for c in value_cols if c not in texts]
+    parts = []
+    if texts:  # \S is Unicode-aware, like strip_chars: whitespace-only cells are empty
+        parts.append(pl.any_horizontal(pl.col(texts).str.contains(r"\S").fill_null(False)))
+    if others:
+        parts.append(pl.any_horizontal(pl.col(others).is_not_null()))
+    keep = pl.any_horizontal(parts)
+    if texts:
+        candidate = pl.any_horizontal(pl.col(texts).str.contains(r"(?i)t[^a-z0-9]*o[^a-z0-9]*t").fill_null(False))
+        maybe = df.filter(candidate)
+        if maybe.height:
+            # (one multi-column expression: a when/then per column made a 10,000-column CSV take 11 s and 760 MB)
+            vals = maybe.select(pl.col(value_cols).cast(pl.String).str.strip_chars().replace("", None))
+            first = vals.select(pl.coalesce(pl.all())).to_series()
+            first = first.str.to_lowercase().str.replace_all(r"[^a-z0-9]", "").str.replace(r"\d+$", "")
+            totals = maybe["__row"].filter(first.is_in(list(TOTAL_LABELS)).fill_null(False))
+            if totals.len():
+                keep = keep & ~pl.col("__row").is_in(totals)
+    return df.filter(keep)
+
+
 def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, sha: str) -> tuple[RawSheet | None, list[Problem]]:
     """Positional frame after the header -> RawSheet: row numbers, merges, empty/total rows, header mapping."""
     from etl.contract import by_sheet
@@ -501,7 +573,7 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
     # merged ranges: the top-left value applies to every row of a vertical merge in a label column
     kinds = {c.name: c.kind for c in columns(model)}
     if t.merges and df.height:
-        fills: dict[str, np.ndarray] = {}
+        fills: dict[str, pl.Series] = {}
         for r1, c1, r2, _c2 in t.merges:
             name = f"c{c1}"
             f = t.matched.get(c1)
@@ -510,17 +582,15 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
             lo, hi = r1 - header_row - 1, min(r2 - header_row, df.height)
             if lo < 0 or lo >= df.height:
                 continue
-            idx = fills.setdefault(name, np.arange(df.height))
-            idx[lo:hi] = lo
+            idx = fills.setdefault(name, pl.int_range(0, df.height, dtype=pl.Int64, eager=True))
+            idx.scatter(pl.int_range(lo, hi, dtype=pl.Int64, eager=True), lo)
         if fills:
-            df = df.with_columns([pl.col(n).gather(pl.Series(idx)) for n, idx in fills.items()])
+            df = df.with_columns([pl.col(n).gather(idx) for n, idx in fills.items()])
 
     # entirely empty rows and closing total rows go
-    texts = [pl.col(c).cast(pl.String).str.strip_chars() for c in value_cols]
-    nonempty = [pl.when(x == "").then(None).otherwise(x) for x in texts]
+    # (one multi-column expression: a when/then per column made a 10,000-column CSV take 11 s and 760 MB)
     if value_cols:
-        first = pl.coalesce(nonempty).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "").str.replace(r"\d+$", "")
-        df = df.filter(pl.any_horizontal([x.is_not_null() for x in nonempty]) & ~first.is_in(list(TOTAL_LABELS)).fill_null(False))
+        df = _drop_empty_and_total_rows(df, value_cols)
 
     # an error cell in a contract column rejects the delivery (it must not pass as "empty", e.g. "not yet known");
     # one in a column the contract does not use is only a note
