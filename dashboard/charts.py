@@ -1314,5 +1314,7 @@ def compare_self_assessment(df: pl.DataFrame, deal: str, lang: str = "nl") -> al
                 axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")))
     text = base.mark_text(align="left", dx=4).encode(x="latest_score:Q", text="label:N")
     median = base.mark_tick(color=theme.TEXT, thickness=3, size=24).encode(x="others_median:Q")
-    chart = alt.layer(bars, text, median).properties(height=max(80, 30 * d.height), width="container")
+    # height per row (a fixed height squeezed the rows in the browser); left padding: long theme names
+    chart = alt.layer(bars, text, median).properties(height=alt.Step(30), width="container",
+                                                      padding={"left": 30, "right": 5, "top": 5, "bottom": 5})
     return _titled(chart, describe_compare_self_assessment(df, deal, lang), t("compare.self.subtitle", lang))
