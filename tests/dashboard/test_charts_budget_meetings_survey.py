@@ -247,3 +247,14 @@ def test_builders_refuse_more_than_5000_rows(builder) -> None:
     big = pl.DataFrame({"year": [2022] * 5001})
     with pytest.raises(ValueError, match="te veel voor een grafiek"):
         builder(big)
+
+
+def test_carry_over_of_a_year_in_progress_is_called_provisional() -> None:
+    # October 2022: what is left of 2022 is spending so far, not money that has carried over to 2023
+    carry = CARRY.with_columns(provisional=pl.col("year") == 2022)
+    assert charts.describe_budget_carry_over(carry, 2021) == "€ 20.000 ontwikkelgeld schuift door naar 2022"
+    assert charts.describe_budget_carry_over(carry, 2022) == (
+        "€ 20.000 meer ontwikkelgeld uitgegeven dan beschikbaar in 2022 (voorlopig: het jaar loopt nog)")
+    underspent = carry.with_columns(surplus=pl.when(pl.col("year") == 2022).then(pl.lit(5000)).otherwise("surplus"))
+    assert charts.describe_budget_carry_over(underspent, 2022) == (
+        "€ 5.000 ontwikkelgeld nog niet besteed in 2022 (voorlopig: het jaar loopt nog)")

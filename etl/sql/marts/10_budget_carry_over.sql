@@ -5,6 +5,8 @@
 -- the posts that are). While a year's realised is unknown its surplus is NULL, and so are carried_in,
 -- available and surplus of every later development year: the chain is unknown from there on.
 -- The surplus after the deal's last year is unspent money (unspent).
+-- provisional: the year is still in progress on the reference date, so its realised amount is spending so
+-- far and its surplus (and what it carries into later years) is not final.
 CREATE OR REPLACE MACRO budget_carry_over(p_deal, p_as_of) AS TABLE
 WITH per_year AS (
     SELECT deal, year, cost_type, sum(budgeted) AS budgeted,
@@ -41,5 +43,7 @@ SELECT c.deal, c.year, c.cost_type, c.budgeted, c.realised, c.realised_so_far, c
        c.budgeted + c.carried_in - c.realised < 0 AS overspent,
        c.year >= coalesce(l.last_year, c.year) AS is_last_year,
        CASE WHEN c.cost_type = 'ontwikkeling' AND c.year >= coalesce(l.last_year, c.year)
-            THEN c.budgeted + c.carried_in - c.realised END AS unspent
-FROM carried AS c LEFT JOIN last_years AS l USING (deal);
+            THEN c.budgeted + c.carried_in - c.realised END AS unspent,
+       NOT coalesce(y.year_complete, TRUE) AS provisional
+FROM carried AS c LEFT JOIN last_years AS l USING (deal)
+LEFT JOIN stg_deal_years(p_deal, p_as_of) AS y ON y.deal = c.deal AND y.year = c.year;
