@@ -698,6 +698,9 @@ def describe_budget_carry_over(df: pl.DataFrame, year: int, lang: str = "nl") ->
     if r["surplus"] is None:
         return t("budget.carry.unknown", lang, year=year, posts=r["posts_unknown"])
     amount = fmt_money(abs(r["surplus"]), lang)
+    if r.get("provisional"):  # spending so far in a year still in progress: nothing has carried over yet
+        key = "budget.carry.so_far" if r["surplus"] >= 0 else "budget.carry.overspent_so_far"
+        return t(key, lang, amount=amount, year=year)
     if r["is_last_year"]:
         key = "budget.carry.unspent" if r["surplus"] >= 0 else "budget.carry.overspent_last"
         return t(key, lang, amount=amount, year=year)
