@@ -232,13 +232,14 @@ def _budget(rows: dict[str, dict], year: int, last_year: int | None, carry: pl.D
         title = f"Ontwikkelbudget {year}: {fmt_value(surplus['value'], 'euro')} over voor {year + 1}"
     else:
         title = f"Ontwikkelbudget {year}: nog niet volledig bekend"
-    bullets = []
-    if spent and spent["value"] is not None:
-        bullets.append(f"Besteed: {fmt_value(spent['value'], 'ratio')} van het beschikbare ontwikkelbudget")
-    bullets.append("Niet bestede ontwikkelmiddelen schuiven door naar het volgende jaar; basiskosten niet")
+    rule = "Niet bestede ontwikkelmiddelen schuiven door naar het volgende jaar; basiskosten niet"
     chart, note = _carry_over_chart(carry, year)
-    return Slide(title=title, kpis=[kpi(r) for r in shown], chart=chart, bullets=bullets, sources=sources(shown),
-                 notes=note)
+    # with the waterfall the rule goes in the subtitle, so the chart gets the width its five steps need
+    bullets = [] if chart else [rule]
+    if spent and spent["value"] is not None and not chart:
+        bullets.insert(0, f"Besteed: {fmt_value(spent['value'], 'ratio')} van het beschikbare ontwikkelbudget")
+    return Slide(title=title, subtitle=rule if chart else "", kpis=[kpi(r) for r in shown], chart=chart,
+                 bullets=bullets, sources=sources(shown), notes=note)
 
 
 def _carry_over_chart(carry: pl.DataFrame, year: int) -> tuple[ChartSpec | None, str]:
