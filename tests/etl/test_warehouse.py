@@ -13,7 +13,7 @@ from etl.catalogue import CODES
 from etl.contract import SHEETS
 from etl.load import rollback
 from etl.warehouse import SQL_DIR, model_files
-from tests.dashboard.conftest import build_budget_db, build_full_db
+from tests.dashboard.conftest import D, build_budget_db, build_full_db
 
 
 @pytest.fixture(scope="module")
@@ -232,3 +232,19 @@ def test_freshness(con: duckdb.DuckDBPyConnection) -> None:
     assert {r[3] for r in rows(con, q, deal="TST", d="2022-10-01")} == {"verouderd"}  # peildatum > 3 months before
     small = rows(con, q, deal="MIN", d=None)
     assert [r[0] for r in small if r[3] == "ontbreekt"] == [m.sheet for m in SHEETS if m.sheet not in ("Deal", "Bijeenkomsten")]
+
+
+def test_theme_means_use_likert_answers_only(tmp_path: Path) -> None:
+    # a theme with a Likert question and an hours question: the 1-5 mean must not include the hours
+    from tests.dashboard.conftest import load
+
+    db = tmp_path / "s.duckdb"
+    load(db, tmp_path / "s.xlsx", {
+        "Deal": [["Code", "Naam", "Peildatum"], ["SRV", "Enquêtedeal (fictief)", D(2022, 6, 30)]],
+        "Vragen": [["Code", "Vraag", "Schaal", "Thema"], ["V1", "Tevreden", "likert5", "Netwerk"],
+                   ["V2", "Uren per maand", "getal", "Netwerk"]],
+        "Enquete": [["Respondent", "Meting", "Vraag", "Antwoord"], ["R1", "2022-05", "V1", "eens"],
+                    ["R1", "2022-05", "V2", "40"], ["R2", "2022-05", "V1", "helemaal eens"], ["R2", "2022-05", "V2", "8"]],
+    })
+    con = duckdb.connect(str(db), read_only=True)
+    assert rows(con, "SELECT respondents, mean_score FROM survey_themes('SRV', NULL)") == [(2, 4.5)]  # (4 + 5) / 2

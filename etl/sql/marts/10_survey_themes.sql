@@ -1,8 +1,10 @@
 -- grain: one row per deal, wave and theme (NULL = questions without a theme)
+-- mean_score averages Likert answers only (scale likert5, or unknown for questions not in Vragen, such as
+-- Forms exports): hours or ja/nee scores would distort a 1-5 mean.
 CREATE OR REPLACE MACRO survey_themes(p_deal, p_as_of) AS TABLE
 WITH t AS (
     SELECT deal, wave, any_value(year) AS year, theme, count(DISTINCT respondent) AS respondents,
-           avg(score) AS mean_score
+           avg(score) FILTER (WHERE scale = 'likert5' OR scale IS NULL) AS mean_score
     FROM stg_survey(p_deal, p_as_of)
     GROUP BY deal, wave, theme
 )
