@@ -204,6 +204,19 @@ def problem_groups(problems: Sequence[Problem], lang: str = "nl") -> list[tuple[
     return out
 
 
+MAX_STATIC_ROWS = 50  # problems per sheet shown as a static table (longer: a scrolling one)
+
+
+def text_table(table: pl.DataFrame, escape: Callable[[str], str] = str) -> pl.DataFrame:
+    """A problem table as text for a static table: no row is "–", text passed through `escape`."""
+    row, column, message = table.columns
+    return table.select(
+        pl.col(row).cast(pl.String).fill_null("–"),
+        pl.col(column).map_elements(escape, return_dtype=pl.String),
+        pl.col(message).map_elements(escape, return_dtype=pl.String),
+    )
+
+
 # --- checking (dry run) and loading ---------------------------------------------------------------------
 
 

@@ -7,10 +7,13 @@ from dashboard.i18n import t
 
 
 def show_problems(problems) -> None:
-    """The report as the CLI groups it: per file and sheet a table of row, column and message."""
+    """The report as the CLI groups it: per file and sheet a table of row, column and message (wrapped, in full)."""
     for file, sheet, table in upload.problem_groups(problems, lang):
         st.markdown(f"**{components.md_escape(file)}** · {components.md_escape(sheet)}")
-        st.dataframe(table, hide_index=True, width="stretch")
+        if table.height > upload.MAX_STATIC_ROWS:  # a long report scrolls instead of filling the page
+            st.dataframe(table, hide_index=True, width="stretch", placeholder="–")
+        else:  # st.table renders Markdown: spreadsheet text is escaped to show literally
+            st.table(upload.text_table(table, components.md_escape), hide_index=True)
 
 
 f = state.filters()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_workbook
+from tests.etl.messy import xfd_claim
 from tests.pages.conftest import MEETING_HEAD, build_page_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -104,21 +105,29 @@ def test_kernteam_logs_in_uploads_and_sees_the_new_figure(server, tmp_path: Path
         pg.locator('[data-testid="stSidebarNav"] a', has_text="Gegevens aanleveren").click()
         pg.get_by_role("heading", name="Gegevens aanleveren").wait_for(timeout=45000)
         settle(pg)
+        # a file that makes the native parser abort: parsed in a child process, so only a message comes back
+        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(xfd_claim(tmp_path, cells=True)))
+        pg.get_by_text("Afgekeurd, er wordt niets geladen: 1 probleem.").wait_for(timeout=60000)
+        settle(pg)
+        pg.screenshot(path=str(shots / "2-vijandig-bestand.png"), full_page=True)
+        assert proc.poll() is None
+        pg.get_by_role("button", name="Remove xfd.xlsx").click()
+        settle(pg)
         pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(workbook))
         pg.get_by_text("In orde voor deal CDTS: 7 rijen Bijeenkomsten.").wait_for(timeout=60000)
         settle(pg)
         assert pg.get_by_text("+2 bijeenkomsten").is_visible()
-        pg.screenshot(path=str(shots / "2-controle.png"), full_page=True)
+        pg.screenshot(path=str(shots / "3-controle.png"), full_page=True)
         pg.get_by_role("button", name="Laden").click()
         pg.get_by_text("Geladen: 7 rijen Bijeenkomsten.").first.wait_for(timeout=60000)
         settle(pg)
-        pg.screenshot(path=str(shots / "3-geladen.png"), full_page=True)
+        pg.screenshot(path=str(shots / "4-geladen.png"), full_page=True)
 
         pg.get_by_text("Bekijk de nieuwe cijfers in het Overzicht").click()
         pg.get_by_text("Kernteamoverleggen gehouden").first.wait_for(timeout=45000)
         settle(pg)
         assert tile(pg, "Kernteamoverleggen gehouden") == "7 van 6"
-        pg.screenshot(path=str(shots / "4-overzicht.png"), full_page=True)
+        pg.screenshot(path=str(shots / "5-overzicht.png"), full_page=True)
         assert not pg.locator('[data-testid="stException"]').count()
         browser.close()
     assert proc.poll() is None  # the server is still running

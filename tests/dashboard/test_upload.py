@@ -18,6 +18,7 @@ from dashboard.db import Warehouse
 from dashboard.queries.indicators import indicators
 from dashboard.upload import Upload
 from etl.load import LoadResult
+from etl.problems import Problem
 from tests.conftest import write_workbook
 from tests.etl.messy import truncated, xfd_claim, zip_bomb
 from tests.pages.conftest import MEETING_HEAD, build_page_db
@@ -180,6 +181,14 @@ def test_bad_file_shows_its_problems_grouped_per_sheet_and_loads_nothing(db: Pat
     assert result.status == "rejected" and len(result.problems) == 3
     assert kernteam_meetings(wh) == 4
     wh.close()
+
+
+def test_text_table_for_the_static_report() -> None:
+    [(_, _, table)] = upload.problem_groups([
+        Problem("a.xlsx", "Begroting", None, None, "Tabblad te groot"),
+        Problem("a.xlsx", "Begroting", 4, "Post", "*leeg*")])
+    assert upload.text_table(table).rows() == [("–", "", "Tabblad te groot"), ("4", "Post", "*leeg*")]
+    assert upload.text_table(table, lambda s: s.replace("*", "\\*")).row(1) == ("4", "Post", "\\*leeg\\*")
 
 
 def test_without_a_deal_sheet_and_without_a_choice_the_message_speaks_of_the_page(db: Path, tmp_path: Path) -> None:

@@ -103,9 +103,10 @@ def test_a_bad_file_shows_its_problems_per_sheet_and_loads_nothing(own_db: Path,
     assert at.error[0].value.startswith("Afgekeurd, er wordt niets geladen: 3 problemen.")
     headings = [plain(m.value) for m in at.markdown if "fouten.xlsx" in plain(m.value)]
     assert headings == ["**fouten.xlsx** · Bijeenkomsten", "**fouten.xlsx** · Begroting"]
-    meetings_report, budget_report = at.dataframe[0].value, at.dataframe[1].value
-    assert meetings_report["Rij"].tolist() == [2, 3] and meetings_report["Kolom"].tolist() == ["Datum", "Soort"]
-    assert budget_report.iloc[0].tolist() == [2, "Begroot", "'veel' is geen bedrag; verwacht een bedrag zoals 1.234,56 of € 1.234"]
+    meetings_report, budget_report = at.table[0].value, at.table[1].value  # static tables: messages in full
+    assert meetings_report["Rij"].tolist() == ["2", "3"] and meetings_report["Kolom"].tolist() == ["Datum", "Soort"]
+    assert [plain(v) for v in budget_report.iloc[0].tolist()] == [
+        "2", "Begroot", "'veel' is geen bedrag; verwacht een bedrag zoals 1.234,56 of € 1.234"]
     assert button(at, "Laden").disabled
     assert kernteam_tile(at) == "4 van 6"
 
@@ -154,7 +155,9 @@ def test_hostile_files_through_the_uploader_leave_the_app_running(own_db: Path, 
     at = give(upload_page(), path)
     assert not at.exception
     assert at.error[0].value.startswith("Afgekeurd, er wordt niets geladen: 1 probleem.")
-    message = at.dataframe[0].value["Melding"][0]
+    report = at.table[0].value
+    assert report["Rij"].tolist() == ["–"]  # a whole-file or whole-sheet problem: no row, never "None"
+    message = plain(report["Melding"][0])
     assert {"zip_bomb": "verdacht", "xfd": "XFD1048576", "truncated": "beschadigd of niet volledig"}[kind] in message
     assert button(at, "Laden").disabled
     # the server keeps serving: a good file right after goes through
