@@ -7,13 +7,18 @@ Streamlit's Markdown, and never rendered with unsafe_allow_html.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 
 import altair as alt
 import polars as pl
 import streamlit as st
+from streamlit.elements import vega_charts as _vega_charts
 
 from dashboard import downloads, theme
 from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value, is_change
@@ -135,9 +140,10 @@ def empty_state(subject: str, sheet: str, lang: str | None = None) -> None:
 def download_buttons(df: pl.DataFrame, name: str, key: str, lang: str | None = None) -> None:
     lang = _lang(lang)
     a, b, _ = st.columns([1, 1, 4])
-    a.download_button(t("download.csv", lang), downloads.to_csv(df), file_name=f"{name}.csv", mime="text/csv",
+    # callables: the files are built when someone clicks, not on every rerun of the page
+    a.download_button(t("download.csv", lang), lambda: downloads.to_csv(df), file_name=f"{name}.csv", mime="text/csv",
                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    b.download_button(t("download.xlsx", lang), downloads.to_xlsx(df), file_name=f"{name}.xlsx",
+    b.download_button(t("download.xlsx", lang), lambda: downloads.to_xlsx(df), file_name=f"{name}.xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
@@ -163,13 +169,54 @@ def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str
           lang: str | None = None) -> None:
     """A themed chart, its finding as alt text, and the data behind it in an expander (with downloads)."""
     lang = _lang(lang)
-    description = figure.to_dict().get("description") or ""
-    st.altair_chart(figure, theme=None, width="stretch")
+    spec = vega_lite_spec(figure)
+    description = spec.get("description") or ""
+    st.vega_lite_chart(spec, theme=None, width="stretch")
     if description:
         st.caption(md_escape(description), help=None)
     if data is not None:
         with st.expander(t("chart.data_behind", lang), icon=":material/table:"):
             table(data, name, key=f"{key}_data", lang=lang)
+
+
+_VALIDATED: OrderedDict[str, None] = OrderedDict()  # digests of specs that passed schema validation
+_VALIDATED_MAX = 512
+# Altair's data transformers are process-global and Streamlit serves sessions in threads: share the lock
+# st.altair_chart takes around the same switch (slides/view.py still draws through it).
+_ALTAIR_LOCK = getattr(_vega_charts, "_altair_globals_lock", None) or threading.Lock()
+
+
+def _arrow_dataset(data, datasets: dict[str, bytes]) -> dict[str, str]:
+    """Altair data transformer: the chart's data as Arrow IPC bytes under a content-hash name (as st.altair_chart does)."""
+    from streamlit import dataframe_util
+
+    raw = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = hashlib.sha256(raw).hexdigest()[:32]
+    datasets[name] = raw
+    return {"name": name}
+
+
+alt.data_transformers.register("stuurhut_arrow", _arrow_dataset)
+
+
+def vega_lite_spec(figure: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec with its data as Arrow datasets, schema-validated once per distinct spec.
+
+    st.altair_chart validates the whole spec against the Vega-Lite JSON schema on every rerun, and reading
+    the description with to_dict() did so a second time: together most of a page's rerun. The same chart
+    (same encodings, same data, so the same digest) is validated only the first time it is drawn.
+    """
+    datasets: dict[str, bytes] = {}
+    with _ALTAIR_LOCK, alt.data_transformers.enable("stuurhut_arrow", datasets=datasets):
+        spec = figure.to_dict(validate=False)
+        digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+        if digest not in _VALIDATED:
+            figure.to_dict(validate=True)  # raises SchemaValidationError for a broken chart, as before
+            _VALIDATED[digest] = None
+            while len(_VALIDATED) > _VALIDATED_MAX:
+                _VALIDATED.popitem(last=False)
+    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+    return spec
 
 
 def start_screen(db: Path, reason: str = "missing") -> None:

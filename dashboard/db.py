@@ -6,6 +6,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class Warehouse:
         self._lock = threading.RLock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._version: tuple[int, int] | None = None
-        self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_entries = cache_entries
         self._texts: dict[str, str] = {}
         self._connect()
@@ -110,6 +111,24 @@ class Warehouse:
             while len(self._cache) > self._cache_entries:
                 self._cache.popitem(last=False)
             return frame
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """A value derived from query results (e.g. the indicators with their status), cached like query results.
+
+        Keyed on (key, data version) in the same bounded LRU, so a load invalidates it and a rerun of a page
+        does not redo the Python post-processing. The value must be treated as read-only.
+        """
+        with self._lock:
+            self._connect()
+            full = ("memo", key, self._version)
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]
+            value = compute()
+            self._cache[full] = value
+            while len(self._cache) > self._cache_entries:
+                self._cache.popitem(last=False)
+            return value
 
     def query(self, text: str, **params: Any) -> pl.DataFrame:
         """An ad-hoc read-only query with bound parameters (tests and benchmarks; not cached)."""

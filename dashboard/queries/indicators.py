@@ -61,6 +61,13 @@ def indicators(wh: Warehouse, deal: str, year: int | None = None, as_of: dt.date
     (docs/ARCHITECTURE.md, "As-of semantics"): what changed since the previous delivery.
     """
     as_of = _date(as_of)
+    memo = getattr(wh, "memo", None)  # pages rerun on every click: keep the assessed frame per data version
+    if memo is not None:
+        return memo(("indicators", deal, year, as_of), lambda: _indicators(wh, deal, year, as_of))
+    return _indicators(wh, deal, year, as_of)
+
+
+def _indicators(wh: Warehouse, deal: str, year: int | None, as_of: dt.date | None) -> pl.DataFrame:
     _require_deal(wh, deal)
     now = evaluate(wh, deal, year, as_of)
     peil = deal_peildatum(wh, deal, as_of)

@@ -1,0 +1,122 @@
+"""Performance fixes: indicators cached per data version, charts validated once per distinct spec, lazy downloads."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import pytest
+from altair.utils.schemapi import SchemaValidationError
+from streamlit.testing.v1 import AppTest
+
+from dashboard import components
+from dashboard.db import Warehouse
+from dashboard.queries import indicators as ind_mod
+from dashboard.queries.indicators import indicators
+from tests.dashboard.conftest import D, load
+
+
+def test_indicators_are_assessed_once_per_data_version(full_db: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(full_db, db)
+    wh = Warehouse(db)
+    calls = []
+    real = ind_mod.evaluate
+    monkeypatch.setattr(ind_mod, "evaluate", lambda *a: calls.append(a[1:]) or real(*a))
+    first = indicators(wh, "TST", 2022)
+    assert len(calls) == 2  # now and the day before the peildatum
+    again = indicators(wh, "TST", 2022)
+    assert again is first and len(calls) == 2  # a rerun: no Python post-processing again
+    indicators(wh, "TST", 2021)
+    assert len(calls) == 4  # another year is another key
+    # a new delivery replaces the file: the cached frame must not survive it
+    load(db, tmp_path / "extra.xlsx", {"Deal": [["Code", "Naam", "Peildatum"], ["TST", "Testdeal", D(2022, 7, 31)]]})
+    after = indicators(wh, "TST", 2022)
+    assert after is not first and len(calls) == 6
+    assert after["peildatum"][0] == D(2022, 7, 31)
+    wh.close()
+
+
+def test_memo_is_bounded_with_the_query_cache(full_db: Path) -> None:
+    wh = Warehouse(full_db, cache_entries=3)
+    for i in range(5):
+        assert wh.memo(("k", i), lambda i=i: i * 10) == i * 10
+    assert len(wh._cache) == 3
+    assert wh.memo(("k", 4), lambda: "recomputed") == 40  # still cached
+    assert wh.memo(("k", 0), lambda: "recomputed") == "recomputed"  # evicted
+    wh.close()
+
+
+def _bars(values: list[int]) -> alt.Chart:
+    df = pl.DataFrame({"x": ["a", "b", "c"][: len(values)], "y": values})
+    return alt.Chart(df).mark_bar().encode(x="x:N", y="y:Q").properties(description="3 staven")
+
+
+def test_spec_carries_arrow_data_and_description() -> None:
+    spec = components.vega_lite_spec(_bars([1, 2, 3]))
+    assert spec["description"] == "3 staven"
+    assert spec["mark"]["type"] == "bar"
+    (name, data), = spec["datasets"].items()
+    assert spec["data"] == {"name": name}
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(data).read_all()
+    assert table.num_rows == 3 and table.column("y").to_pylist() == [1, 2, 3]
+
+
+def test_schema_validation_once_per_distinct_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    components._VALIDATED.clear()
+    seen = []
+    real = alt.Chart.to_dict
+
+    def spy(self, *a, **kw):
+        seen.append(kw.get("validate", True))
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(alt.Chart, "to_dict", spy)
+    components.vega_lite_spec(_bars([1, 2, 3]))
+    components.vega_lite_spec(_bars([1, 2, 3]))  # the same chart on a rerun
+    assert seen == [False, True, False]
+    components.vega_lite_spec(_bars([4, 5, 6]))  # other data: validated again
+    assert seen[3:] == [False, True]
+
+
+def test_a_broken_chart_still_raises() -> None:
+    components._VALIDATED.clear()
+    broken = alt.Chart(pl.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
+    broken.height = "hoog"  # set after construction, as a builder bug would slip past the constructor
+    with pytest.raises(SchemaValidationError):
+        components.vega_lite_spec(broken)
+
+
+def _table_app() -> None:
+    import polars as pl
+
+    from dashboard import components, downloads
+
+    downloads.calls = getattr(downloads, "calls", 0)
+    real = downloads.to_xlsx
+
+    def counting(df):
+        downloads.calls += 1
+        return real(df)
+
+    downloads.to_xlsx = counting
+    components.table(pl.DataFrame({"Organisatie": ["Gemeente Aadorp"], "Opkomst": [0.78]}), "opkomst", key="t", lang="nl")
+
+
+def test_downloads_are_built_on_click_not_on_every_rerun() -> None:
+    from dashboard import downloads
+
+    real = downloads.to_xlsx
+    try:
+        at = AppTest.from_function(_table_app, default_timeout=30).run()
+        at.run()
+        assert not at.exception
+        assert [b.label for b in at.download_button] == ["CSV (Excel)", "Excel"]
+        assert downloads.calls == 0
+    finally:
+        downloads.to_xlsx = real
