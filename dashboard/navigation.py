@@ -163,7 +163,7 @@ def build(role: str, lang: str = "nl", login_page=None):
                            visibility="hidden")
             by_page[id(page)] = spec
             nav[first].append(page)
-    current = st.navigation(nav, position="sidebar")
+    current = st.navigation(nav, position="sidebar", expanded=True)  # beheer has 13 pages: no "View more"
     if login_page is not None and id(current) not in by_page:
         return current, None
     return current, by_page.get(id(current), pages[0])

@@ -3,9 +3,10 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import accounts, login
+from dashboard import accounts, login, navigation
 from dashboard.i18n import t
 
+navigation.leave_pages_directory_mode()  # a fresh server's first run may start here, without the shell
 principal = login.guard("beheer")  # the shell guards too; a page that lists accounts checks for itself
 
 st.title(t("admin.title"))
