@@ -39,7 +39,7 @@ with tab_upload:
         st.caption(t("upload.deal_new_hint"))
     files = [upload.Upload.of(u) for u in uploaded or []]
     if files:
-        key = (upload.fingerprint(files, chosen), wh.version if wh else None)
+        key = (upload.fingerprint(files, chosen), wh.version if wh else None, principal)
         if st.session_state.get("_up_check", (None,))[0] != key:
             with st.spinner(t("upload.checking")):
                 st.session_state["_up_check"] = (key, upload.check(files, db, principal, chosen, wh))
@@ -64,14 +64,16 @@ with tab_upload:
             st.dataframe(upload.change_table(check.changes, lang), hide_index=True, width="stretch")
             if check.nothing_new:
                 st.info(t("upload.nothing_new"), icon=":material/info:")
-        if st.button(t("upload.load"), type="primary", disabled=not check.can_load, icon=":material/upload:"):
+        clicked = st.button(t("upload.load"), type="primary", disabled=not check.can_load, icon=":material/upload:")
+        if clicked and check.can_load:  # checked again: a disabled button is only a hint to the browser
             with st.status(t("upload.loading"), expanded=True) as status:
                 bar = st.progress(0.0)
                 progress = upload.Progress(len(files), lambda frac, text: bar.progress(frac, text=text), lang)
                 loaded = upload.load(files, db, principal, check.deal, progress, wh)
                 if loaded.status == "loaded":
                     progress.done()
-                    status.update(label=upload.loaded_summary(loaded, lang), state="complete")
+                status.update(label=upload.loaded_summary(loaded, lang) if loaded.status == "loaded"
+                              else t("upload.load_failed"), state="complete" if loaded.status == "loaded" else "error")
             if loaded.status == "loaded":
                 st.cache_data.clear()  # figures cached by any page belong to the previous data
                 st.session_state["_up_done"] = upload.loaded_summary(loaded, lang)
