@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import polars as pl
 
 from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns
@@ -28,6 +28,9 @@ REFERENCED = ("Deal", "Onderdelen", "Partners", "Eindresultaten", "Bijeenkomsten
 ORDER = {name: i for i, name in enumerate(REFERENCED + tuple(m.sheet for m in SHEETS if m.sheet not in REFERENCED))}
 
 Progress = Callable[[str], None]
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 class UsageError(Exception):
@@ -70,10 +73,19 @@ class _Item:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> ReadResult:
-    from etl.read import read_file
+def _read_all(files: list[Path], say: Progress, meanwhile: Callable[[], None] | None = None) -> list[ReadResult]:
+    """Every file read; meanwhile() runs while the first workbook's isolated parse is under way."""
+    from etl.read import start_read
 
-    return read_file(path)
+    out = []
+    for i, p in enumerate(files):
+        say(f"lezen: {p.name}")
+        pending = start_read(p)
+        if i == 0 and meanwhile is not None:
+            meanwhile()
+            import pyarrow  # noqa: F401 - unpickling the child's record batches needs it: import it while it parses
+        out.append(pending.result())
+    return out
 
 
 # --- database state -----------------------------------------------------------------------------------
@@ -83,11 +95,15 @@ class _DbState:
     """The deal's current deliveries in the live database (read-only), for references and idempotency."""
 
     def __init__(self, db: Path) -> None:
+        import duckdb
+
         self.con = duckdb.connect(str(db), read_only=True) if db.exists() else None
         self.current: dict[str, tuple[int, str]] = {}  # sheet -> (delivery_id, sha256)
         self.deal: str | None = None
 
     def use_deal(self, deal: str) -> None:
+        import duckdb
+
         self.deal = deal
         self.current = {}
         if self.con is None:
@@ -102,6 +118,8 @@ class _DbState:
             self.current[sheet] = (did, sha)  # ordered by id: the newest wins
 
     def values(self, sheet: str, field_name: str) -> pl.Series | None:
+        import duckdb
+
         if self.con is None or sheet not in self.current:
             return None
         model = by_sheet(sheet)
@@ -155,46 +173,113 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def copy_swap(db: Path, work: Callable[[duckdb.DuckDBPyConnection], object]) -> tuple[object, list[str]]:
-    """Run work(con) on a copy of the live DB, rebuild the models, then atomically replace the live file.
+MODELS_DDL = "CREATE TABLE IF NOT EXISTS meta.models (sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
 
-    Must be called under db_lock. Returns work's result and model warnings. The live file is never
-    opened for writing, so a crash at any point leaves it as it was.
+
+def models_sha() -> str:
+    """Fingerprint of the warehouse models as this code would create them (SQL files, DuckDB version)."""
+    import hashlib
+
+    import duckdb
+
+    from etl.warehouse import model_files
+
+    h = hashlib.sha256(duckdb.__version__.encode())
+    for path in model_files():
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class _Swap:
+    """A writable copy of the live DB with schema and current models, committed and swapped in by .commit().
+
+    Opened before the delivery is validated, while the reader child parses, so the copy, the DuckDB start-up
+    and the model DDL overlap the parse. Errors while opening are kept and raised by .commit() (a rejected
+    delivery reports its own problems, not a full disk). Must be used under db_lock.
     """
-    from etl.schema import create_schema
-    from etl.warehouse import apply_models
 
-    _clean_tmp(db)
-    tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
-    notes: list[str] = []
-    try:
-        if db.exists():
-            shutil.copyfile(db, tmp)
-        con = duckdb.connect(str(tmp))
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.error: BaseException | None = None
+        self.notes: list[str] = []
         try:
-            create_schema(con)
-            result = work(con)
-            con.execute("BEGIN")
+            self._open()
+        except Exception as e:  # noqa: BLE001 - raised again by commit(), after validation
+            self.error = e
+            self.discard()
+
+    def _open(self) -> None:
+        import duckdb
+
+        from etl.schema import create_schema
+        from etl.warehouse import apply_models
+
+        _clean_tmp(self.db)
+        if self.db.exists():
+            shutil.copyfile(self.db, self.tmp)
+        self.con = con = duckdb.connect(str(self.tmp))
+        con.execute("BEGIN")  # one commit for all DDL: each autocommitted statement is a WAL write of its own
+        create_schema(con)
+        con.execute(MODELS_DDL)
+        sha = models_sha()
+        if con.execute("SELECT max(sha256) FROM meta.models").fetchone()[0] != sha:
             try:
                 apply_models(con)
-                con.execute("COMMIT")
+                con.execute("DELETE FROM meta.models")
+                con.execute("INSERT INTO meta.models VALUES ($sha, current_localtimestamp())", {"sha": sha})
             except duckdb.Error as e:  # keep the data; the previous models stay as they were
                 con.execute("ROLLBACK")
-                notes.append(f"Het datamodel kon niet worden bijgewerkt ({type(e).__name__}: {str(e).splitlines()[0]})")
+                self.notes.append(f"Het datamodel kon niet worden bijgewerkt ({type(e).__name__}: {str(e).splitlines()[0]})")
+                con.execute("BEGIN")
+                create_schema(con)
+                con.execute(MODELS_DDL)
+        con.execute("COMMIT")
+        con.execute("BEGIN")  # the delivery's own transaction, written by commit(work)
+
+    def commit(self, work: Callable[[duckdb.DuckDBPyConnection], object]) -> object:
+        """work(con) inside the open transaction, then commit, checkpoint and atomically replace the live file."""
+        if self.error is not None:
+            raise self.error
+        try:
+            con = self.con
+            result = work(con)
+            con.execute("COMMIT")
             con.execute("CHECKPOINT")
-        finally:
             con.close()
-        _fsync(tmp)
-        os.replace(tmp, db)
-        _fsync(db.parent)
-    except BaseException:
-        for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+            self.con = None
+            _fsync(self.tmp)
+            os.replace(self.tmp, self.db)
+            _fsync(self.db.parent)
+        except BaseException:
+            self.discard()
+            raise
+        return result
+
+    def discard(self) -> None:
+        """Drop the copy (a rejected, unchanged or dry delivery); the live file was never touched."""
+        if self.con is not None:
+            try:
+                self.con.close()
+            except Exception:  # noqa: BLE001, S110 - the file goes anyway
+                pass
+            self.con = None
+        for p in (self.tmp, self.tmp.with_name(self.tmp.name + ".wal")):
             try:
                 p.unlink(missing_ok=True)
             except OSError:
                 pass
-        raise
-    return result, notes
+
+
+def copy_swap(db: Path, work: Callable[[duckdb.DuckDBPyConnection], object]) -> tuple[object, list[str]]:
+    """Run work(con) on a copy of the live DB with current models, then atomically replace the live file.
+
+    Must be called under db_lock. Returns work's result and model warnings. The live file is never
+    opened for writing, so a crash at any point leaves it as it was.
+    """
+    swap = _Swap(db)
+    return swap.commit(work), swap.notes
 
 
 def storage_message(db: Path, exc: BaseException) -> str | None:
@@ -232,11 +317,32 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
     say = progress or (lambda stage: None)
     files = _check_paths(paths)
     db = Path(db).absolute()
+    if dry_run:  # reads the live file read-only; no lock needed as writers only ever swap whole files
+        items, problems = _collect(files, _read_all(files, say))
+        return _run(items, problems, files, db, deal, dry_run, say, None)
+    try:
+        with db_lock(db):
+            swaps: list[_Swap] = []
+            # the copy of the DB is prepared while the reader child parses the first workbook
+            reads = _read_all(files, say, lambda: swaps.append(_Swap(db)))
+            swap = swaps[0] if swaps else _Swap(db)
+            try:
+                items, problems = _collect(files, reads)
+                return _run(items, problems, files, db, deal, dry_run, say, swap)
+            finally:
+                swap.discard()
+    except OSError as e:
+        msg = storage_message(db, e)
+        if msg is None:
+            raise
+        return LoadResult("rejected", [Problem(db.name, None, None, None, msg)], dry_run=dry_run)
+
+
+def _collect(files: list[Path], reads: list[ReadResult]) -> tuple[list[_Item], list[Problem]]:
+    """The sheets to load, in reference order, and the problems found while reading them."""
     items: list[_Item] = []
     problems: list[Problem] = []
-    for p in files:
-        say(f"lezen: {p.name}")
-        rr = _read(p)
+    for rr in reads:
         items += [_Item(s) for s in rr.sheets]
         problems += rr.problems
     items.sort(key=lambda it: ORDER[it.raw.model.sheet])
@@ -247,17 +353,7 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
     if not items and not any(p.severity == "error" for p in problems):
         problems.append(Problem(files[0].name, None, None, None,
                                 "Geen bekende tabbladen gevonden: gebruik de tabbladnamen uit het sjabloon (bijv. Begroting)"))
-
-    if dry_run:  # reads the live file read-only; no lock needed as writers only ever swap whole files
-        return _run(items, problems, files, db, deal, dry_run, say)
-    try:
-        with db_lock(db):
-            return _run(items, problems, files, db, deal, dry_run, say)
-    except OSError as e:
-        msg = storage_message(db, e)
-        if msg is None:
-            raise
-        return LoadResult("rejected", [Problem(db.name, None, None, None, msg)], rows=_row_counts(items), dry_run=dry_run)
+    return items, problems
 
 
 def _skip_empty(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:
@@ -303,7 +399,9 @@ def _row_counts(items: list[_Item]) -> dict[str, int]:
 
 
 def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Path, deal_arg: str | None,
-         dry_run: bool, say: Progress) -> LoadResult:
+         dry_run: bool, say: Progress, swap: _Swap | None) -> LoadResult:
+    import duckdb
+
     try:
         state = _DbState(db)
     except duckdb.Error as e:
@@ -352,7 +450,8 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
         return _write(con, todo, warnings, deal, peildatum, loaded_at, key, result)
 
     try:
-        result.batch_id, notes = copy_swap(db, work)
+        result.batch_id = swap.commit(work)
+        notes = swap.notes
     except (OSError, duckdb.Error) as e:
         msg = storage_message(db, e)
         if msg is None:
@@ -427,7 +526,7 @@ def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: 
 
 def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Problem], deal: str,
            peildatum: dt.date, loaded_at: dt.datetime, key: bytes, result: LoadResult) -> int:
-    con.execute("BEGIN")
+    """The batch's deliveries, rows and warnings, inside the transaction _Swap opened (it commits)."""
     batch_id = con.execute("SELECT nextval('meta.batch_seq')").fetchone()[0]
     for it in todo:
         model = it.raw.model
@@ -450,7 +549,6 @@ def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Pro
             con.from_arrow(wf.to_arrow()).insert_into("meta.warnings")
         result.deliveries.append({"delivery_id": did, "sheet": model.sheet, "file": it.raw.file,
                                   "rows": it.typed.height})
-    con.execute("COMMIT")
     return batch_id
 
 

@@ -197,8 +197,25 @@ def expected(kind: Kind, allowed: tuple[str, ...] = ()) -> str:
     return _EXPECTED[kind]
 
 
+# Every reader is elementwise, so a long text column with few distinct values (meeting IDs, organisations,
+# ja/nee) is normalised once per distinct value and joined back: 100k attendance rows have ~6k distinct values.
+DISTINCT_MIN_ROWS = 5_000
+DISTINCT_MAX_SHARE = 0.25
+
+
 def normalise(series: pl.Series, kind: Kind, allowed: tuple[str, ...] = ()) -> tuple[pl.Series, pl.Series]:
     """Read a column as delivered into its typed form: (values, invalid mask), both named as the input."""
+    if series.dtype == pl.String and series.len() >= DISTINCT_MIN_ROWS:
+        distinct = series.unique()
+        if distinct.len() <= DISTINCT_MAX_SHARE * series.len():
+            values, invalid = _normalise(distinct, kind, allowed)
+            table = pl.DataFrame({"k": distinct, "v": values, "b": invalid})
+            out = pl.DataFrame({"k": series}).join(table, on="k", how="left", nulls_equal=True, maintain_order="left")
+            return out["v"].alias(series.name), out["b"].alias(series.name)
+    return _normalise(series, kind, allowed)
+
+
+def _normalise(series: pl.Series, kind: Kind, allowed: tuple[str, ...]) -> tuple[pl.Series, pl.Series]:
     s = _prepare(series)
     values = _READERS[kind](s, tuple(allowed))
     invalid = _non_empty(s) & values.is_null()
