@@ -20,7 +20,7 @@ import polars as pl
 import streamlit as st
 from streamlit.elements import vega_charts as _vega_charts
 
-from dashboard import downloads, theme
+from dashboard import altair_speed, downloads, theme  # noqa: F401  (altair_speed: patches Altair on import)
 from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value, is_change
 from dashboard.i18n import current_language, t
 

@@ -21,6 +21,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "onderdelen": ("Onderdelen", "Parts of the deal"),
     "deals": ("Alle deals", "All deals"),
     "beheer": ("Gegevens en beheer", "Data and administration"),
+    "over": ("Over Stuurhut", "About Stuurhut"),
 }
 
 
@@ -64,6 +65,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("gegevens", "pages/gegevens.py", "Gegevens", "Data", ":material/table_view:", "beheer"),
     PageSpec("aanleveren", "pages/aanleveren.py", "Gegevens aanleveren", "Deliver data", ":material/upload_file:", "beheer"),
     PageSpec("beheer", "pages/beheer.py", "Beheer", "Administration", ":material/manage_accounts:", "beheer", shows_deal=False),
+    PageSpec("toegankelijkheid", "pages/toegankelijkheid.py", "Toegankelijkheid", "Accessibility", ":material/accessibility_new:", "over", shows_deal=False),
 )
 BY_KEY: dict[str, PageSpec] = {p.key: p for p in PAGES}
 
@@ -123,11 +125,15 @@ def leave_pages_directory_mode() -> None:
     entry script as a page), skipping the shell with its filters, until some run calls st.navigation.
     Switching the mode off here and rerunning gives the normal st.navigation app at the same URL.
     """
-    import inspect
+    import sys
 
     import streamlit as st
 
-    if any(frame.function == "_mpa_v1" for frame in inspect.stack(context=0)):
+    # a plain frame walk: inspect.stack() reads every frame's source file, ~30 ms on each rerun of every page
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_name != "_mpa_v1":
+        frame = frame.f_back
+    if frame is not None:
         from streamlit.runtime.pages_manager import PagesManager
 
         PagesManager.uses_pages_directory = False  # what st.navigation itself does, before our rerun needs it

@@ -120,3 +120,40 @@ def test_downloads_are_built_on_click_not_on_every_rerun() -> None:
         assert downloads.calls == 0
     finally:
         downloads.to_xlsx = real
+
+
+def test_pages_directory_mode_is_detected_without_inspect_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from dashboard import navigation
+
+    reruns = []
+    monkeypatch.setattr(st, "rerun", lambda: reruns.append(1))
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
+    monkeypatch.setattr(inspect, "stack", lambda *a, **k: pytest.fail("inspect.stack is slow"))
+    navigation.leave_pages_directory_mode()  # a normal st.navigation run: nothing to do
+    assert reruns == [] and PagesManager.uses_pages_directory is True
+
+    def _mpa_v1() -> None:  # the name of Streamlit's pages-directory runner
+        navigation.leave_pages_directory_mode()
+
+    _mpa_v1()
+    assert reruns == [1] and PagesManager.uses_pages_directory is False
+
+
+def test_altair_builds_its_class_table_once() -> None:
+    from altair.utils import schemapi
+
+    from dashboard import altair_speed
+
+    assert schemapi._FromDict.__init__ is altair_speed._cached_init
+    a = schemapi._FromDict(alt.X._default_wrapper_classes())
+    b = schemapi._FromDict(alt.X._default_wrapper_classes())
+    assert a.class_dict is b.class_dict
+    # shorthand still resolves to the same classes and spec
+    spec = alt.Chart(pl.DataFrame({"rate": [0.5]})).mark_bar().encode(x="rate:Q", y=alt.value(0)).to_dict()
+    assert spec["encoding"] == {"x": {"field": "rate", "type": "quantitative"}, "y": {"value": 0}}
+    assert type(alt.Chart().encode(x="rate:Q").encoding.x) is alt.X
