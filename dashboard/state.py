@@ -55,6 +55,10 @@ def _open(path: str):
 
 def warehouse():
     """The read-only warehouse of $STUURHUT_DB, opened once per process; None when the file does not exist."""
+    if _FILTERS not in st.session_state:  # pages without the deal filters (Vergelijking, Catalogus) start here
+        from dashboard.navigation import leave_pages_directory_mode
+
+        leave_pages_directory_mode()
     path = db_path()
     if not path.is_file():
         return None

@@ -31,12 +31,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(db: Path, port: int | None = None, timeout: float = 60) -> Iterator[str]:
-    """Run `streamlit run streamlit_app.py` against `db` on a free port; yields the base URL."""
+    """Serve the dashboard as `stuurhut serve` does (python -m dashboard.server) against `db`; yields the base URL."""
     port = port or free_port()
     env = dict(os.environ, STUURHUT_DB=str(db), STUURHUT_ACCOUNTS=str(db.with_name("accounts.json")))
     log = open(db.with_name("streamlit.log"), "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "dashboard.server", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -10,7 +10,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def serve_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)]
+    # dashboard.server is `streamlit run streamlit_app.py` that never runs pages/ as old-style pages (see there)
+    return [sys.executable, "-m", "dashboard.server", "--server.port", str(port)]
 
 
 def cli_serve(args) -> int:

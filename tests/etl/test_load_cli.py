@@ -119,7 +119,7 @@ def test_serve_execs_streamlit_with_db(monkeypatch, tmp_db: Path, tmp_path: Path
     assert main(["serve", "--port", "8765", "--db", str(tmp_db)]) == 0
     ((prog, argv, env, cwd),) = calls
     assert prog == sys.executable
-    assert argv == [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", "8765"]
+    assert argv == [sys.executable, "-m", "dashboard.server", "--server.port", "8765"]
     assert env["STUURHUT_DB"] == str(tmp_db.absolute())
     assert cwd == str(REPO)
 
