@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import login, navigation, state, theme  # noqa: F401  (theme: registers the Altair theme)
+from dashboard import a11y, login, navigation, state, theme  # noqa: F401  (theme: registers the Altair theme)
 from dashboard.components import start_screen
 from dashboard.i18n import t
 
@@ -11,6 +11,7 @@ st.set_page_config(page_title="Stuurhut", page_icon=":material/sailing:", layout
 
 navigation.leave_pages_directory_mode()
 lang = state.language()
+a11y.apply(lang)  # document language, contrast and focus fixes (WCAG 2.1 AA)
 principal = login.login_panel()
 page, spec = navigation.build(principal.role, lang, login_page=None if principal.authenticated else login.login_page)
 st.sidebar.caption(t("app.tagline"))

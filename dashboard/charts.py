@@ -381,7 +381,7 @@ WORK_STATUSES: dict[str, theme.Status] = {
     )
 }
 # Ten fixed colours for the ten channels and the ten partner types (same category, same colour on every chart).
-CATEGORY_COLOURS = (*theme.PALETTE[:6], "#8C6D31", "#7F7F7F", "#000000", "#F0E442")
+CATEGORY_COLOURS = (*theme.PALETTE[:6], "#8C6D31", "#7F7F7F", "#000000", "#6A3D9A")  # last: dark violet, not yellow (3:1 on white)
 
 
 def work_status_label(code: str | None, lang: str = "nl") -> str:
@@ -1098,7 +1098,7 @@ def survey_likert(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
 def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
     """A dashboard.slides.model.ChartSpec drawn in the app with the PowerPoint chart's categories, series,
     colours and Dutch labels; the waterfall reuses `waterfall`. Titled with the spec's alt text."""
-    from dashboard.slides.model import format_value
+    from dashboard.slides.model import chart_alt_text, format_value
 
     title = spec.alt_text or None
     if spec.kind == "waterfall":
@@ -1153,7 +1153,8 @@ def slide_chart(spec, lang: str = "nl") -> alt.TopLevelMixin:
     height = max(260, per_category * len(spec.categories)) if horizontal else 380
     chart = alt.layer(marks, text).properties(height=height, width="container",
                                               padding={"left": 36, "right": 8, "top": 4, "bottom": 4})
-    return _titled(chart, title) if title else chart.properties(description="")
+    # no alt text given: the deck's own alt text (chart kind and every figure), never an unnamed chart
+    return _titled(chart, title) if title else chart.properties(description=chart_alt_text(spec))
 
 
 # --- Vergelijking en catalogus (issue 6: City Deals side by side) ---------------------------------------

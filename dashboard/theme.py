@@ -12,11 +12,14 @@ TEXT = "#1b1f24"
 MUTED = "#4d5761"  # 7.4:1 on white
 GRID = "#e3e7eb"
 
-# Okabe-Ito, ordered so the first colours stay apart for every common colour-vision deficiency.
-PALETTE = ("#0072B2", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+# Okabe-Ito, ordered so the first colours stay apart for every common colour-vision deficiency; orange,
+# sky blue and yellow darkened (yellow became ochre) so every mark has 3:1 against white (WCAG 1.4.11).
+PALETTE = ("#0072B2", "#C07F00", "#3C8DC8", "#009E73", "#D55E00", "#CC79A7", "#8C6D31", "#000000")
 
 # Likert scale, negative to positive: vermillion/orange, grey, sky/blue (a colour-blind-safe diverging pair).
-LIKERT_COLOURS = ("#B3470A", "#E69F00", "#BFC5CC", "#56B4E9", "#0072B2")
+# The neutral middle stays light grey on purpose (it is "no opinion", labelled in the legend and table);
+# the four answers that carry a direction have 3:1 against white.
+LIKERT_COLOURS = ("#B3470A", "#C07F00", "#BFC5CC", "#3C8DC8", "#0072B2")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,11 @@ def theme() -> dict:
     }
     return {
         "config": {
+            # Screen readers get the chart's description (its finding, as the container's aria-label) and the
+            # data table one click below it; Vega's own per-axis/per-mark labels are English, verbose, and
+            # leave empty mark groups unlabelled (axe svg-img-alt), so they are switched off.
+            "aria": False,
+            "mark": {"aria": False},
             "font": FONT,
             "background": "#ffffff",
             # fit the container width without clipping long axis labels

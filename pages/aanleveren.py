@@ -59,7 +59,7 @@ with tab_upload:
             with st.expander(t("upload.warnings", n=len(result.warnings)), icon=":material/warning:"):
                 show_problems(result.warnings)
         if check.changes:
-            st.subheader(t("upload.what_changes"))
+            st.header(t("upload.what_changes"))
             st.markdown(components.md_escape(upload.change_summary(check.changes, lang)))
             st.dataframe(upload.change_table(check.changes, lang), hide_index=True, width="stretch")
             if check.nothing_new:
@@ -93,7 +93,7 @@ with tab_history:
     if not auth.can_rollback(principal, f.deal):
         st.caption(t("upload.rb.not_allowed"))
     elif not hist.is_empty():
-        st.subheader(t("upload.rb.title"))
+        st.header(t("upload.rb.title"))
         pending = st.session_state.get("_rb_pending")
         for row in upload.current_of(hist).iter_rows(named=True):
             left, right = st.columns([5, 1], vertical_alignment="center")

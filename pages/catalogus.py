@@ -31,7 +31,7 @@ statuses = c.multiselect(t("catalogue.filter.status"), list(PROGRESS_STATUSES), 
                          placeholder=t("catalogue.filter.placeholder"))
 
 shown = compare.catalogue(wh, q, deals, chosen_parts, statuses)
-st.subheader(t("catalogue.shown", n=shown.height, total=everything.height))
+st.header(t("catalogue.shown", n=shown.height, total=everything.height))
 if shown.is_empty():
     st.info(t("catalogue.none"), icon=":material/filter_alt_off:")
 else:

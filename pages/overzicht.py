@@ -24,7 +24,7 @@ if f.year > f.as_of.year:
 elif ind.is_empty() or ind.filter(pl.col("status") != "no_data").is_empty():
     components.empty_state(t("overview.subject"), "Bijeenkomsten")
 else:
-    st.subheader(charts.describe_indicator_status(ind, lang))
+    st.header(charts.describe_indicator_status(ind, lang))  # h2: one h1, then h2 (WCAG 1.3.1)
     components.kpi_grid(ind, columns=3, lang=lang)
     with st.expander(t("overview.as_chart"), icon=":material/bar_chart:"):
         components.chart(charts.indicator_status(ind, lang), overview.indicator_table(ind, lang),

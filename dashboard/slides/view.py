@@ -25,7 +25,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [da
 header[data-testid="stHeader"] {display: none !important;}
 .stMainBlockContainer, .block-container {max-width: 100% !important; padding: 1.2rem 3rem 1rem 3rem !important;}
 .stMainBlockContainer h1 {font-size: 2.8rem !important; line-height: 1.2 !important;}
-.stMainBlockContainer h3 {font-size: 1.6rem !important; font-weight: 400 !important;}
+.stMainBlockContainer h2, .stMainBlockContainer h3 {font-size: 1.6rem !important; font-weight: 400 !important;}
 .stMainBlockContainer [data-testid="stMarkdownContainer"] li {font-size: 1.45rem;}
 .stMainBlockContainer [data-testid="stCaptionContainer"] p {font-size: 0.95rem;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 2.6rem !important; line-height: 1.2;}
@@ -198,11 +198,11 @@ def show(d: Deck, number: int) -> None:
     slide = d.slides[number - 1]
     if slide.kind == "title":
         st.title(components.md_escape(slide.title), anchor=False)
-        st.subheader(t("pres.cover", date=d.peildatum_text), anchor=False)
+        st.header(t("pres.cover", date=d.peildatum_text), anchor=False)
     else:
         st.title(components.md_escape(slide.title), anchor=False)
         if slide.subtitle:
-            st.subheader(components.md_escape(slide.subtitle), anchor=False)
+            st.header(components.md_escape(slide.subtitle), anchor=False)
         beside = len(slide.kpis) <= 2 and (slide.chart or slide.table or slide.bullets)
         panels = [(name, weight) for name, weight, present in (
             ("kpis", 2, bool(slide.kpis) and beside), ("chart", 3, slide.chart is not None),

@@ -29,7 +29,7 @@ def shown(at: AppTest) -> list[tuple[str, str]]:
 def test_catalogue_lists_every_deal() -> None:
     at = open_page()
     assert at.title[0].value == "Catalogus eindresultaten"
-    assert at.subheader[0].value == "3 van 3 eindresultaten"
+    assert at.header[0].value == "3 van 3 eindresultaten"
     assert shown(at) == [("CDAA", "ER-1"), ("CDAA", "ER-2"), ("CDBB", "ER-1")]
     df = at.dataframe[0].value
     assert list(df["Status"]) == ["▶ loopt", "✓ gereed", "▶ loopt"]
@@ -44,7 +44,7 @@ def test_search_box_is_case_and_accent_insensitive() -> None:
     at.text_input(key="cat_q").input("CAFE").run()
     ok(at)
     assert shown(at) == [("CDAA", "ER-2")]
-    assert at.subheader[0].value == "1 van 3 eindresultaten"
+    assert at.header[0].value == "1 van 3 eindresultaten"
     at.text_input(key="cat_q").input("kader").run()
     assert shown(at) == [("CDAA", "ER-1"), ("CDBB", "ER-1")]
     at.text_input(key="cat_q").input("bestaat niet").run()
