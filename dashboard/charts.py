@@ -374,7 +374,7 @@ WORK_STATUSES: dict[str, theme.Status] = {
     s.code: s
     for s in (
         theme.Status("gereed", "#00704F", "#DDF3EB", "✓", "gereed", "done", "green", 0),
-        theme.Status("loopt", "#0072B2", "#DCEBF5", "▶", "loopt", "in progress", "blue", 1),
+        theme.Status("loopt", "#0072B2", "#E8F2FA", "▶", "loopt", "in progress", "blue", 1),
         theme.Status("vertraagd", "#B3380A", "#FBE6DD", "!", "vertraagd", "delayed", "red", 2),
         theme.Status("niet gestart", "#5C6670", "#ECEFF2", "○", "niet gestart", "not started", "gray", 3),
         theme.Status("vervallen", "#6B4E71", "#EFE8F0", "✗", "vervallen", "dropped", "violet", 4),
