@@ -1,0 +1,164 @@
+"""`make bench`: every benchmark on the Agenda Stad scale dataset; prints each figure with its target, writes RESULTS.md.
+
+The scale warehouse is built once through the real loader and kept under benchmarks/out/ (git-ignored), keyed
+on the generator's parameters and on the code that shapes the database, so a changed model rebuilds it.
+`--small` runs everything on a tiny dataset (a few deals, 5% of the rows): the quick test uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import scale  # noqa: E402
+from benchmarks.common import OUT, ROOT, Figure, Section, median, write_results  # noqa: E402
+
+FULL = {"deals": 50, "scale": 1.0, "seed": 7}
+SMALL = {"deals": 3, "scale": 0.05, "seed": 7}
+BENCHES = ("load", "indicators", "pages", "payload", "first_view", "memory", "deck")
+# The code that decides what the built database holds: a change here means a new cache key.
+SHAPING = [ROOT / "benchmarks" / "scale.py", ROOT / "etl" / "schema.py", ROOT / "etl" / "warehouse.py",
+           ROOT / "etl" / "contract.py"]
+
+
+def cache_key(params: dict) -> str:
+    h = hashlib.sha256(repr(sorted(params.items())).encode())
+    for path in [*SHAPING, *sorted((ROOT / "etl" / "sql").rglob("*.sql"))]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def scale_db(params: dict, out: Path = OUT) -> tuple[Path, float | None]:
+    """The scale warehouse for `params` (deals, scale, seed): from the cache, else generated and loaded now.
+
+    Returns (path, seconds the load took or None when cached).
+    """
+    name = f"scale_{params['deals']}d_{params['scale']:g}x_s{params['seed']}_{cache_key(params)}"
+    db = out / f"{name}.duckdb"
+    if db.exists():
+        return db, None
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out) as tmp:
+        dirs = scale.generate(Path(tmp) / "src", params["deals"], params["scale"], params["seed"])
+        building = Path(tmp) / "scale.duckdb"
+        os.environ.setdefault("STUURHUT_KEY_FILE", str(out / "bench.key"))
+        seconds = scale.load(dirs, building)
+        for stale in out.glob(f"scale_{params['deals']}d_{params['scale']:g}x_s{params['seed']}_*.duckdb"):
+            stale.unlink()  # an older build of the same size: the code changed since
+        shutil.move(building, db)
+    return db, seconds
+
+
+def _failed(title: str, exc: BaseException) -> Section:
+    sec = Section(title)
+    sec.figures.append(Figure("benchmark", "FOUT", "draait", False, f"{type(exc).__name__}: {exc}"))
+    sec.notes.append(f"{type(exc).__name__}: {str(exc)[:300]}")
+    return sec
+
+
+def deck_section(db: Path, deal: str, small: bool) -> Section:
+    """The directors' deck of one deal on the scale warehouse, with bench_deck's measurement and target."""
+    from benchmarks import bench_deck
+
+    times = bench_deck.measure(db, deal=deal, repeat=2 if small else 5)
+    total = median(times["total"])
+    sec = Section("Directeurendeck (`stuurhut slides`, schaaldataset)")
+    sec.figures.append(Figure(f"deck {deal} bouwen + PowerPoint + PDF ({times['slides'][0]} dia's)",
+                              f"{total:.2f} s".replace(".", ","), f"<= {bench_deck.TARGET_S:.0f} s",
+                              total <= bench_deck.TARGET_S))
+    sec.notes.append("mediaan per stap: bouwen {:.2f} s, PowerPoint {:.2f} s, PDF {:.2f} s; {} rondes, elk met een "
+                     "verse Warehouse".format(median(times["build"]), median(times["pptx"]), median(times["pdf"]),
+                                              len(times["total"])))
+    return sec
+
+
+def run_bench(name: str, db: Path, deal: str, small: bool) -> Section:
+    if name == "load":
+        from benchmarks import bench_load
+
+        return bench_load.run(small)
+    if name == "indicators":
+        from benchmarks import bench_indicators
+
+        return bench_indicators.run(db, deal, small=small)
+    if name == "pages":
+        from benchmarks import bench_pages
+
+        return bench_pages.run(db, deal, small=small)
+    if name == "payload":
+        from benchmarks import bench_payload
+
+        return bench_payload.run(db, deal, small=small)
+    if name == "first_view":
+        from benchmarks import bench_first_view
+
+        return bench_first_view.run(db, small=small)
+    if name == "memory":
+        from benchmarks import bench_memory
+
+        return bench_memory.run(db, deal, small=small)
+    if name == "deck":
+        return deck_section(db, deal, small)
+    raise ValueError(name)
+
+
+def print_section(sec: Section) -> None:
+    print(f"\n## {sec.title}", flush=True)
+    for f in sec.figures:
+        print(f"  {'ok ' if f.ok else 'NEE'}  {f.name}: {f.value}  (doel {f.target})", flush=True)
+    for n in sec.notes:
+        print(f"       {n}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--small", action="store_true", help="tiny dataset and few rounds (a check that all runs)")
+    ap.add_argument("--only", action="append", choices=BENCHES, help="run only these benchmarks (repeatable)")
+    ap.add_argument("--deal", default="SC01")
+    ap.add_argument("--out", type=Path, default=OUT, help="where the scale database is cached")
+    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    a = ap.parse_args(argv)
+    params = SMALL if a.small else FULL
+    from streamlit import logger as st_logger
+
+    st_logger.set_log_level("error")  # AppTest's ScriptRunContext chatter; page failures are reported as figures
+    t = time.perf_counter()
+    db, load_s = scale_db(params, a.out)
+    built = f"opgebouwd in {load_s:.0f} s via de echte lader" if load_s is not None else "uit de cache"
+    print(f"schaaldataset: {params['deals']} deals x schaal {params['scale']:g} ({db.name}, {built})", flush=True)
+    sections = []
+    for name in a.only or BENCHES:
+        t0 = time.perf_counter()
+        try:
+            sec = run_bench(name, db, a.deal, a.small)
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            sec = _failed(name, exc)
+        sec.notes.append(f"benchmark duurde {time.perf_counter() - t0:.0f} s")
+        print_section(sec)
+        sections.append(sec)
+    data = Section("Schaaldataset")
+    data.notes.append(f"{params['deals']} deals over 3 jaar, schaal {params['scale']:g}: per deal "
+                      f"{max(10, int(1000 * params['scale']))} bijeenkomsten, {max(50, int(20_000 * params['scale'])):,} "
+                      f"aanwezigheidsrijen, {max(30, int(2000 * params['scale'])):,} enquêteantwoorden, "
+                      f"{max(6, int(100 * params['scale']))} mijlpalen; als CSV-leveringen geladen met de echte lader "
+                      f"({built}); benchmarks/scale.py".replace(",", "."))
+    write_results([data, *sections], a.results)
+    missed = [f for s in sections for f in s.figures if not f.ok]
+    print(f"\n{sum(len(s.figures) for s in sections)} cijfers, {len(missed)} niet gehaald; "
+          f"{a.results.relative_to(ROOT) if a.results.is_relative_to(ROOT) else a.results} geschreven "
+          f"in {time.perf_counter() - t:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
