@@ -12,41 +12,115 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import OUT, PY, STUURHUT, Figure, Section, median, run_process  # noqa: E402
 
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _serial(d: dt.date) -> int:
+    return (d - dt.date(1899, 12, 30)).days
+
 
 def write_attendance_workbook(path: Path, rows: int, meetings: int = 1000) -> Path:
-    """A realistic attendance delivery: Deal, Bijeenkomsten and an Aanwezigheid sheet of `rows` rows."""
-    import xlsxwriter
+    """A realistic attendance delivery: Deal, Bijeenkomsten and an Aanwezigheid sheet of `rows` rows.
+
+    Written as Excel saves a workbook (text in the shared strings table, dates as styled serials), streamed
+    so a million rows need no memory; xlsxwriter's constant_memory mode writes inline strings instead, which
+    doubles the XML and pushes a 1M-row file over the reader's 300 MB zip-bomb limit.
+    """
+    import zipfile
 
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part.xlsx")
-    wb = xlsxwriter.Workbook(tmp, {"constant_memory": True})
-    datef = wb.add_format({"num_format": "dd-mm-yyyy"})
-    ws = wb.add_worksheet("Deal")
-    ws.write_row(0, 0, ["Code", "Naam", "Start", "Einde", "Peildatum"])
-    ws.write_row(1, 0, ["BENCH", "City Deal Benchmark (fictief)"])
-    for c, d in enumerate([dt.datetime(2021, 1, 1), dt.datetime(2023, 12, 31), dt.datetime(2022, 10, 31)], start=2):
-        ws.write_datetime(1, c, d, datef)
-    ws = wb.add_worksheet("Bijeenkomsten")
-    ws.write_row(0, 0, ["ID", "Datum", "Soort", "Titel"])
+    strings: dict[str, int] = {}
+
+    def s(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    def head(n_rows: int, n_cols: int) -> str:
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>'
+                f'<dimension ref="A1:{chr(64 + n_cols)}{n_rows}"/><sheetData>')
+
+    def sheet_xml(table) -> bytes:
+        out = [head(len(table), len(table[0]))]
+        for r, row in enumerate(table, start=1):
+            cells = []
+            for c, v in enumerate(row):
+                ref = f"{chr(65 + c)}{r}"
+                if isinstance(v, dt.date):
+                    cells.append(f'<c r="{ref}" s="1"><v>{_serial(v)}</v></c>')
+                else:
+                    cells.append(f'<c r="{ref}" t="s"><v>{s(v)}</v></c>')
+            out.append(f'<row r="{r}">{"".join(cells)}</row>')
+        out.append("</sheetData></worksheet>")
+        return "".join(out).encode()
+
+    deal = [["Code", "Naam", "Start", "Einde", "Peildatum"],
+            ["BENCH", "City Deal Benchmark (fictief)", dt.date(2021, 1, 1), dt.date(2023, 12, 31), dt.date(2022, 10, 31)]]
     kinds = ["kernteam", "werksessie", "ontwikkelteam", "atelierdag"]
-    for i in range(meetings):
-        ws.write_string(i + 1, 0, f"M{i:05d}")
-        ws.write_datetime(i + 1, 1, dt.datetime(2021, 1, 1) + dt.timedelta(days=i % 650), datef)
-        ws.write_string(i + 1, 2, kinds[i % 4])
-        ws.write_string(i + 1, 3, f"Overleg {i}")
-    ws = wb.add_worksheet("Aanwezigheid")
-    ws.write_row(0, 0, ["Bijeenkomst", "Deelnemer", "Organisatie", "Rol", "Aanwezig"])
+    meeting_rows = [["ID", "Datum", "Soort", "Titel"]] + [
+        [f"M{i:05d}", dt.date(2021, 1, 1) + dt.timedelta(days=i % 650), kinds[i % 4], f"Overleg {i}"]
+        for i in range(meetings)]
     present = ["ja", "ja", "ja", "nee", "afgemeld"]
-    for i in range(rows):
-        r = i + 1
-        ws.write_string(r, 0, f"M{(i * 7919) % meetings:05d}")
-        ws.write_string(r, 1, f"deelnemer{i % 5000:05d}@voorbeeld.nl")
-        ws.write_string(r, 2, f"Gemeente {i % 37}")
-        ws.write_string(r, 3, "lid")
-        ws.write_string(r, 4, present[i % 5])
-    wb.close()
+
+    def attendance():
+        yield ["Bijeenkomst", "Deelnemer", "Organisatie", "Rol", "Aanwezig"]
+        for i in range(rows):
+            yield [f"M{(i * 7919) % meetings:05d}", f"deelnemer{i % 5000:05d}@voorbeeld.nl", f"Gemeente {i % 37}",
+                   "lid", present[i % 5]]
+
+    names = ["Deal", "Bijeenkomsten", "Aanwezigheid"]
+    tmp = path.with_suffix(".part.xlsx")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", sheet_xml(deal))
+        zf.writestr("xl/worksheets/sheet2.xml", sheet_xml(meeting_rows))
+        with zf.open("xl/worksheets/sheet3.xml", "w", force_zip64=True) as f:  # streamed in blocks of rows
+            f.write(head(rows + 1, 5).encode())
+            block: list[str] = []
+            for r, row in enumerate(attendance(), start=1):
+                block.append(f'<row r="{r}">' + "".join(f'<c r="{chr(65 + c)}{r}" t="s"><v>{s(v)}</v></c>'
+                                                         for c, v in enumerate(row)) + "</row>")
+                if len(block) == 10_000:
+                    f.write("".join(block).encode())
+                    block = []
+            f.write(("".join(block) + "</sheetData></worksheet>").encode())
+        sst = "".join(f"<si><t>{_esc(t)}</t></si>" for t in strings)
+        zf.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                            f'<sst {_NS} count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>')
+        zf.writestr("xl/styles.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet {_NS}>'
+                    '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd\\-mm\\-yyyy"/></numFmts>'
+                    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+                    '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+                    '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+                    '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs>'
+                    "</styleSheet>")
+        zf.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} '
+                    f'xmlns:r="{_REL}"><sheets>' + "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>'
+                                                         for i, n in enumerate(names, start=1)) + "</sheets></workbook>")
+        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        zf.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    + "".join(f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                              for i in range(1, 4))
+                    + f'<Relationship Id="rId4" Type="{rel}/styles" Target="styles.xml"/>'
+                    f'<Relationship Id="rId5" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        zf.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    '<Default Extension="xml" ContentType="application/xml"/>'
+                    f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+                    + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{ct}.worksheet+xml"/>'
+                              for i in range(1, 4))
+                    + f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
+                    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/></Types>')
     tmp.replace(path)
     return path
 

@@ -31,8 +31,8 @@ def settle(page) -> None:
     page.wait_for_timeout(300)
 
 
-def measure(db: Path, deal: str = "SC01", port: int | None = None) -> dict:
-    """Start the server, visit every registered page (deal selected), then read the server's VmRSS."""
+def measure(db: Path, deal: str = "SC01", port: int | None = None, pages: list[str] | None = None) -> dict:
+    """Start the server, visit every registered page (or those in `pages`; deal selected), then read its VmRSS."""
     from dashboard.navigation import PAGES
 
     port = port or free_port()
@@ -45,6 +45,8 @@ def measure(db: Path, deal: str = "SC01", port: int | None = None) -> dict:
         start_rss = rss_mib(proc.pid)
         page = b.new_page(viewport={"width": 1440, "height": 1000})
         for spec in PAGES:
+            if pages and spec.key not in pages:
+                continue
             url = f"http://127.0.0.1:{port}/{spec.url_path}" + (f"?deal={deal}" if spec.shows_deal else "")
             t = time.perf_counter()
             page.goto(url)

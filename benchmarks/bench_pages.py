@@ -83,19 +83,26 @@ def warm_reruns(at, repeat: int) -> list[float]:
 # --- the naive reference --------------------------------------------------------------------------------
 
 
-def _current_deliveries(con) -> dict[int, str]:
-    """delivery_id -> deal for the newest delivery of each (deal, sheet) not rolled back, chosen in Python."""
+def _current_deliveries(con) -> tuple[dict[int, str], dict[int, object]]:
+    """(delivery_id -> deal, delivery_id -> the date it describes) for the newest delivery of each (deal, sheet)
+    not rolled back, chosen in Python."""
     newest: dict[tuple[str, str], tuple] = {}
-    for did, deal, sheet, loaded_at, rolled_back in con.sql(
-            "SELECT delivery_id, deal, sheet, loaded_at, rolled_back_at FROM meta.deliveries").fetchall():
+    for did, deal, sheet, loaded_at, peildatum, rolled_back in con.sql(
+            "SELECT delivery_id, deal, sheet, loaded_at, peildatum, rolled_back_at FROM meta.deliveries").fetchall():
         if rolled_back is None and ((deal, sheet) not in newest or (loaded_at, did) > newest[(deal, sheet)][:2]):
-            newest[(deal, sheet)] = (loaded_at, did)
-    return {did: deal for (deal, _), (_, did) in newest.items()}
+            newest[(deal, sheet)] = (loaded_at, did, peildatum or loaded_at.date())
+    return ({did: deal for (deal, _), (_, did, _) in newest.items()},
+            {did: day for (_, did, day) in newest.values()})
 
 
 def _rows(con, table: str) -> tuple[list[str], list[tuple]]:
     rel = con.table(f"raw.{table}")
     return rel.columns, rel.fetchall()
+
+
+def _status(status: str | None, day, described) -> str:
+    """As delivered, else gehouden when the meeting is on or before the date its delivery describes."""
+    return status or ("gehouden" if day <= described else "gepland")
 
 
 def naive(db: Path, facts: tuple[str, ...], deal: str | None) -> dict[str, object]:
@@ -104,7 +111,7 @@ def naive(db: Path, facts: tuple[str, ...], deal: str | None) -> dict[str, objec
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        current = _current_deliveries(con)
+        current, described = _current_deliveries(con)
         keep = {d for d, dl in current.items() if deal is None or dl == deal}
         out: dict[str, object] = {}
         meetings: dict[str, tuple] = {}
@@ -115,18 +122,20 @@ def naive(db: Path, facts: tuple[str, ...], deal: str | None) -> dict[str, objec
             dl = ix["delivery_id"]
             if table == "meetings":
                 for r in rows:
-                    meetings[(current[r[dl]], r[ix["id"]])] = (r[ix["date"]], r[ix["kind"]], r[ix["status"]])
+                    meetings[(current[r[dl]], r[ix["id"]])] = (r[ix["date"]], r[ix["kind"]],
+                                                               _status(r[ix["status"]], r[ix["date"]], described[r[dl]]))
                 out[table] = Counter((current[r[dl]], r[ix["date"]].year, r[ix["kind"]]) for r in rows)
             elif table == "attendance":
                 if not meetings:  # attendance alone: the meetings give its year and status
                     mcols, mrows = _rows(con, "meetings")
                     m = {c: i for i, c in enumerate(mcols)}
-                    meetings = {(current.get(r[m["delivery_id"]]), r[m["id"]]): (r[m["date"]], r[m["kind"]], r[m["status"]])
-                                for r in mrows}
+                    meetings = {(current[r[m["delivery_id"]]], r[m["id"]]):
+                                (r[m["date"]], r[m["kind"]], _status(r[m["status"]], r[m["date"]], described[r[m["delivery_id"]]]))
+                                for r in mrows if r[m["delivery_id"]] in current}
                 per: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
                 for r in rows:
                     meeting = meetings.get((current[r[dl]], r[ix["meeting"]]))
-                    if meeting is None:
+                    if meeting is None or meeting[2] != "gehouden":  # the rate counts held meetings only
                         continue
                     key = (current[r[dl]], meeting[0].year, r[ix["organisation"]])
                     per[key][0] += 1

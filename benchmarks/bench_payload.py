@@ -55,14 +55,17 @@ def _slide_counter(at) -> tuple[int, int] | None:
     return None
 
 
-def measure(db: Path, deal: str, errors: dict[str, str] | None = None) -> dict[str, list[tuple[str, int]]]:
-    """Rows per chart per page; pages that fail to render are left out and named in `errors`."""
+def measure(db: Path, deal: str, errors: dict[str, str] | None = None,
+            pages: list[str] | None = None) -> dict[str, list[tuple[str, int]]]:
+    """Rows per chart per page (all pages, or those in `pages`); pages that fail are named in `errors`."""
     from dashboard.navigation import PAGES
 
     errors = {} if errors is None else errors
     app_env(db)
     found: dict[str, list[tuple[str, int]]] = {}
     for spec in PAGES:
+        if pages and spec.key not in pages:
+            continue
         try:
             at = open_page(spec, deal if spec.shows_deal else None)
         except RuntimeError as exc:  # reported by the page benchmark; its charts cannot be counted here

@@ -27,20 +27,52 @@ _WRAP = (
 )
 
 
+# Like _WRAP, and also samples the proportional set size (PSS) summed over the whole process tree every 20 ms:
+# a forked reader child shares its parent's pages, so summing RSS would count them twice.
+_WRAP_TREE = (
+    "import json,os,subprocess,sys,time,resource\n"
+    "def kids(pid):\n"
+    "    out=[]\n"
+    "    for t in os.listdir(f'/proc/{pid}/task'):\n"
+    "        try: out+= [int(x) for x in open(f'/proc/{pid}/task/{t}/children').read().split()]\n"
+    "        except OSError: pass\n"
+    "    return out\n"
+    "def pss(pid):\n"
+    "    try:\n"
+    "        for line in open(f'/proc/{pid}/smaps_rollup'):\n"
+    "            if line.startswith('Pss:'): return int(line.split()[1])\n"
+    "    except OSError: pass\n"
+    "    return 0\n"
+    "t=time.perf_counter();p=subprocess.Popen(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE)\n"
+    "peak=0\n"
+    "while p.poll() is None:\n"
+    "    todo,total=[p.pid],0\n"
+    "    while todo:\n"
+    "        q=todo.pop(); total+=pss(q)\n"
+    "        try: todo+=kids(q)\n"
+    "        except OSError: pass\n"
+    "    peak=max(peak,total); time.sleep(0.02)\n"
+    "w=time.perf_counter()-t;err=p.stderr.read()\n"
+    "print(json.dumps({'rc':p.returncode,'s':w,'kib':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    "'tree':peak,'err':err.decode(errors='replace')[-2000:]}))\n"
+)
+
+
 @dataclass
 class Run:
     seconds: float
-    peak_mib: float
+    peak_mib: float  # peak RSS of the largest single process of the tree
     rc: int
     err: str = ""
+    tree_mib: float = 0.0  # peak PSS summed over the process tree (sampled; only with tree=True)
 
 
-def run_process(cmd: list[str], env: dict | None = None) -> Run:
-    """Wall time and peak memory of one whole process (imports included)."""
-    out = subprocess.run([PY, "-c", _WRAP, *cmd], capture_output=True, text=True, env={**os.environ, **(env or {})},
-                         cwd=ROOT, check=True)
+def run_process(cmd: list[str], env: dict | None = None, tree: bool = False) -> Run:
+    """Wall time and peak memory of one whole process (imports included); tree=True also samples the tree's PSS."""
+    out = subprocess.run([PY, "-c", _WRAP_TREE if tree else _WRAP, *cmd], capture_output=True, text=True,
+                         env={**os.environ, **(env or {})}, cwd=ROOT, check=True)
     d = json.loads(out.stdout.strip().splitlines()[-1])
-    return Run(d["s"], d["kib"] / 1024, d["rc"], d["err"])
+    return Run(d["s"], d["kib"] / 1024, d["rc"], d["err"], d.get("tree", 0) / 1024)
 
 
 def median(xs: list[float]) -> float:

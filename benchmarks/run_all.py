@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import shutil
 import sys
 import tempfile
@@ -50,7 +49,6 @@ def scale_db(params: dict, out: Path = OUT) -> tuple[Path, float | None]:
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         dirs = scale.generate(Path(tmp) / "src", params["deals"], params["scale"], params["seed"])
         building = Path(tmp) / "scale.duckdb"
-        os.environ.setdefault("STUURHUT_KEY_FILE", str(out / "bench.key"))
         seconds = scale.load(dirs, building)
         for stale in out.glob(f"scale_{params['deals']}d_{params['scale']:g}x_s{params['seed']}_*.duckdb"):
             stale.unlink()  # an older build of the same size: the code changed since
