@@ -169,7 +169,7 @@ def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str
           lang: str | None = None) -> None:
     """A themed chart, its finding as alt text, and the data behind it in an expander (with downloads)."""
     lang = _lang(lang)
-    spec = vega_lite_spec(figure)
+    spec = theme.localise_spec(vega_lite_spec(figure), lang)
     description = spec.get("description") or ""
     st.vega_lite_chart(spec, theme=None, width="stretch")
     if description:

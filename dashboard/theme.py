@@ -78,6 +78,26 @@ NL_TIME_LOCALE = {
     "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
 }
 
+# en-US (as in d3's locale files) for the English switch, with the euro sign and hyphen-minus the app uses.
+EN_NUMBER_LOCALE = {
+    "decimal": ".",
+    "thousands": ",",
+    "grouping": [3],
+    "currency": ["€ ", ""],
+    "minus": "-",
+}
+EN_TIME_LOCALE = {
+    "dateTime": "%x, %X",
+    "date": "%-m/%-d/%Y",
+    "time": "%-I:%M:%S %p",
+    "periods": ["AM", "PM"],
+    "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+    "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+    "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"],
+    "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
 # Format strings for encodings (d3-format / d3-time-format, rendered with the locale above).
 FMT_COUNT = ",.0f"  # 12.500
 FMT_EURO = "$,.0f"  # € 12.500
@@ -155,6 +175,21 @@ def theme() -> dict:
         "usermeta": {"embedOptions": {"formatLocale": NL_NUMBER_LOCALE, "timeFormatLocale": NL_TIME_LOCALE,
                                       "renderer": "svg"}},
     }
+
+
+def localise_spec(spec: dict, lang: str = "nl") -> dict:
+    """The Vega-Lite spec with the axis/tooltip number and date locale of `lang` (the theme carries nl-NL).
+
+    The theme is one per process, but the language is chosen per session: English pages get en-US here,
+    on a copy (the spec may be a cached one shared by every session).
+    """
+    if lang != "en":
+        return spec
+    usermeta = dict(spec.get("usermeta") or {})
+    usermeta["embedOptions"] = {**(usermeta.get("embedOptions") or {}), "formatLocale": EN_NUMBER_LOCALE,
+                                "timeFormatLocale": EN_TIME_LOCALE}
+    config = {**(spec.get("config") or {}), "locale": {"number": EN_NUMBER_LOCALE, "time": EN_TIME_LOCALE}}
+    return {**spec, "config": config, "usermeta": usermeta}
 
 
 def enable() -> None:
