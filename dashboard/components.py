@@ -20,7 +20,7 @@ import polars as pl
 import streamlit as st
 from streamlit.elements import vega_charts as _vega_charts
 
-from dashboard import altair_speed, downloads, theme  # noqa: F401  (altair_speed: patches Altair on import)
+from dashboard import altair_speed, charts, downloads, memo, theme  # noqa: F401  (altair_speed: patches Altair)
 from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value, is_change
 from dashboard.i18n import current_language, t
 
@@ -183,6 +183,7 @@ def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str
 
 _VALIDATED: OrderedDict[str, None] = OrderedDict()  # digests of specs that passed schema validation
 _VALIDATED_MAX = 512
+_SPECS: OrderedDict[int, tuple[alt.TopLevelMixin, dict]] = OrderedDict()  # id(figure) -> (figure, its spec)
 # Altair's data transformers are process-global and Streamlit serves sessions in threads: share the lock
 # st.altair_chart takes around the same switch (slides/view.py still draws through it).
 _ALTAIR_LOCK = getattr(_vega_charts, "_altair_globals_lock", None) or threading.Lock()
@@ -199,6 +200,8 @@ def _arrow_dataset(data, datasets: dict[str, bytes]) -> dict[str, str]:
 
 
 alt.data_transformers.register("stuurhut_arrow", _arrow_dataset)
+# the app's pages call the builders on every rerun: the same rows give back the same chart (dashboard/memo.py)
+memo.memoise_builders(vars(charts))
 
 
 def vega_lite_spec(figure: alt.TopLevelMixin) -> dict:
@@ -208,17 +211,26 @@ def vega_lite_spec(figure: alt.TopLevelMixin) -> dict:
     the description with to_dict() did so a second time: together most of a page's rerun. The same chart
     (same encodings, same data, so the same digest) is validated only the first time it is drawn.
     """
-    datasets: dict[str, bytes] = {}
-    with _ALTAIR_LOCK, alt.data_transformers.enable("stuurhut_arrow", datasets=datasets):
-        spec = figure.to_dict(validate=False)
-        digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-        if digest not in _VALIDATED:
-            figure.to_dict(validate=True)  # raises SchemaValidationError for a broken chart, as before
-            _VALIDATED[digest] = None
-            while len(_VALIDATED) > _VALIDATED_MAX:
-                _VALIDATED.popitem(last=False)
-    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
-    return spec
+    with _ALTAIR_LOCK:
+        hit = _SPECS.get(id(figure))
+        if hit is not None and hit[0] is figure:  # the same (memoised) chart object as on the previous rerun
+            _SPECS.move_to_end(id(figure))
+            spec = hit[1]
+        else:
+            datasets: dict[str, bytes] = {}
+            with alt.data_transformers.enable("stuurhut_arrow", datasets=datasets):
+                spec = figure.to_dict(validate=False)
+                digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+                if digest not in _VALIDATED:
+                    figure.to_dict(validate=True)  # raises SchemaValidationError for a broken chart, as before
+                    _VALIDATED[digest] = None
+                    while len(_VALIDATED) > _VALIDATED_MAX:
+                        _VALIDATED.popitem(last=False)
+            spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+            _SPECS[id(figure)] = (figure, spec)  # holding the figure keeps its id from being reused
+            while len(_SPECS) > _VALIDATED_MAX:
+                _SPECS.popitem(last=False)
+    return {**spec, "datasets": dict(spec["datasets"])}  # Streamlit takes the datasets out of the dict it gets
 
 
 def start_screen(db: Path, reason: str = "missing") -> None:

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
     navigation_mode_only()
+    from dashboard import prewarm
+
+    prewarm.start()  # imports, warehouse and the overview's queries while the server starts (dashboard/prewarm.py)
     args = ["run", str(ENTRY), *(sys.argv[1:] if argv is None else argv)]
     cli.main(args=args, prog_name="streamlit")
 

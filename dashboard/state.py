@@ -48,9 +48,10 @@ def db_path() -> Path:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _open(path: str):
+    from dashboard import prewarm
     from dashboard.db import Warehouse
 
-    return Warehouse(path)
+    return prewarm.take(path) or Warehouse(path)  # the one `stuurhut serve` warmed up while starting, if any
 
 
 def warehouse():

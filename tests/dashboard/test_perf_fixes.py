@@ -157,3 +157,58 @@ def test_altair_builds_its_class_table_once() -> None:
     spec = alt.Chart(pl.DataFrame({"rate": [0.5]})).mark_bar().encode(x="rate:Q", y=alt.value(0)).to_dict()
     assert spec["encoding"] == {"x": {"field": "rate", "type": "quantitative"}, "y": {"value": 0}}
     assert type(alt.Chart().encode(x="rate:Q").encoding.x) is alt.X
+
+
+def test_builders_are_memoised_on_rows_and_arguments() -> None:
+    from dashboard import charts, memo
+
+    assert hasattr(charts.attendance_rate, "__memoised__")  # wrapped when components is imported
+    assert not hasattr(charts.describe_attendance_rate, "__memoised__")  # findings are cheap strings
+    df = pl.DataFrame({"organisation": ["Gemeente Aadorp", "Gemeente Bedum"], "partner_kind": ["gemeente", None],
+                       "rate": [0.5, 0.9], "present": [5, 9], "invitations": [10, 10]})
+    first = charts.attendance_rate(df, "organisation", 0.7)
+    assert charts.attendance_rate(df.clone(), "organisation", 0.7) is first  # equal rows: the same chart
+    assert charts.attendance_rate(df, "organisation", 0.8) is not first  # another target
+    assert charts.attendance_rate(df.reverse(), "organisation", 0.7) is not first  # row order matters
+    changed = df.with_columns(rate=pl.Series([0.5, 0.91]))
+    other = charts.attendance_rate(changed, "organisation", 0.7)
+    assert other is not first and other.to_dict()["title"]["text"] == first.to_dict()["title"]["text"]
+    assert memo.frame_digest(df) == memo.frame_digest(df.clone())
+    assert memo.frame_digest(df) != memo.frame_digest(changed)
+
+
+def test_unhashable_arguments_run_the_builder() -> None:
+    from dashboard import memo
+
+    calls = []
+    f = memo.memoise(lambda x, opts: calls.append(1) or len(opts))
+    assert f(1, {"a": [1, 2]}) == 1 and f(1, {"a": [1, 2]}) == 1
+    assert len(calls) == 1  # dicts and lists are keyed by value
+    assert f(1, {object()}) == 1 and f(1, {object()}) == 1  # a set of objects: keyed by the objects
+    assert len(calls) == 3
+
+
+def test_the_same_chart_object_reuses_its_spec() -> None:
+    chart = _bars([7, 8, 9])
+    first = components.vega_lite_spec(chart)
+    first.pop("datasets")  # what Streamlit does with the dict it gets
+    again = components.vega_lite_spec(chart)
+    assert set(again["datasets"]) and again["mark"] == first["mark"]
+
+
+def test_prewarm_asks_what_the_first_overview_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import prewarm
+    from tests.pages.conftest import APP, build_page_db
+
+    db = build_page_db(tmp_path)  # a fresh path: no Warehouse cached for it by earlier tests
+    prewarm.start(db).join(60)
+    wh = prewarm._ready[str(db.resolve())]
+    warmed = set(wh._cache)
+    assert {k[0] for k in warmed} >= {"deals", "deal_activity", "peildata", "deal_years", "indicator_values",
+                                      "freshness", "bottlenecks_by_severity", "bottlenecks_open", "memo"}
+    monkeypatch.setenv("STUURHUT_DB", str(db))
+    monkeypatch.setenv("STUURHUT_ACCOUNTS", str(tmp_path / "accounts.json"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception and at.title[0].value == "Overzicht — Testdeal Openbare Ruimte"
+    assert str(db.resolve()) not in prewarm._ready  # the app took the warmed Warehouse
+    assert set(wh._cache) == warmed  # and found every answer of its first run there

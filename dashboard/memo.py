@@ -1,0 +1,94 @@
+"""Chart builders remembered per (builder, rows, arguments): a page's rerun reuses the chart instead of rebuilding it.
+
+Streamlit reruns the whole page on every click; building an Altair chart (encodings, layers, properties)
+costs tens of milliseconds each, most of a warm rerun. The builders in dashboard/charts.py are pure
+functions of a small aggregated DataFrame and plain arguments, so the same input gives the same chart.
+`memoise_builders(vars(charts))` wraps every public builder (return annotation mentions `alt.`) in a bounded
+LRU keyed on the builder, a digest of each DataFrame's schema and rows, and the other arguments. Calls whose
+arguments cannot be keyed (an unhashable object) simply run the builder. Returned charts are shared:
+callers treat them as read-only (Altair's own methods return copies).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+MAX_ENTRIES = 256
+
+
+class _Unkeyable(Exception):
+    pass
+
+
+def frame_digest(df: pl.DataFrame) -> tuple:
+    """Schema and the ordered 64-bit hash of every row: equal frames (same rows, same order) give equal digests."""
+    return ("frame", tuple((k, str(v)) for k, v in df.schema.items()), tuple(df.hash_rows(seed=7).to_list()))
+
+
+def _key(value: Any) -> Any:
+    if isinstance(value, pl.DataFrame):
+        return frame_digest(value)
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, *(_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", *sorted((k, _key(v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        raise _Unkeyable from None
+    return value
+
+
+def memoise(fn: Callable, cache: OrderedDict | None = None, lock: threading.Lock | None = None,
+            max_entries: int = MAX_ENTRIES) -> Callable:
+    cache = OrderedDict() if cache is None else cache
+    lock = lock or threading.Lock()
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            key = (fn.__qualname__, _key(args), _key(kwargs))
+        except _Unkeyable:
+            return fn(*args, **kwargs)
+        with lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        value = fn(*args, **kwargs)
+        with lock:
+            cache[key] = value
+            while len(cache) > max_entries:
+                cache.popitem(last=False)
+        return value
+
+    wrapper.__memoised__ = fn  # type: ignore[attr-defined]
+    wrapper.cache = cache  # type: ignore[attr-defined]
+    return wrapper
+
+
+_CACHE: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def is_builder(name: str, obj: Any, module: str) -> bool:
+    return (callable(obj) and getattr(obj, "__module__", None) == module and not name.startswith(("_", "describe_"))
+            and "alt." in str(getattr(obj, "__annotations__", {}).get("return", ""))
+            and not hasattr(obj, "__memoised__"))
+
+
+def memoise_builders(namespace: dict[str, Any]) -> list[str]:
+    """Wrap the chart builders of a module namespace (e.g. vars(dashboard.charts)) in place; idempotent.
+
+    Builders that call each other go through the module globals, so they share the cache too.
+    """
+    module = namespace["__name__"]
+    names = [n for n, obj in list(namespace.items()) if is_builder(n, obj, module)]
+    for name in names:
+        namespace[name] = memoise(namespace[name], _CACHE, _LOCK)
+    return names
