@@ -68,9 +68,9 @@ def test_naive_reference_gives_the_warehouse_figures(tiny_db: Path) -> None:
 
 def test_pages_benchmark_reports_warm_reruns_and_ratios(page_env: Path) -> None:
     rows = bench_pages.measure(page_env, "SC01", repeat=1, naive_repeat=1,
-                               pages=["overzicht", "bijeenkomsten", "vergelijking", "beheer"])
+                               pages=["overzicht", "bijeenkomsten", "enquete", "vergelijking", "beheer"])
     by_page = {r["page"]: r for r in rows}
-    assert list(by_page) == ["overzicht", "bijeenkomsten", "vergelijking", "beheer"]
+    assert list(by_page) == ["overzicht", "bijeenkomsten", "enquete", "vergelijking", "beheer"]
     assert all("error" not in r for r in rows), rows
     assert by_page["bijeenkomsten"]["facts"] == ("meetings", "attendance")
     assert by_page["bijeenkomsten"]["naive"] > 0 and by_page["overzicht"]["warm"] > 0
@@ -85,6 +85,16 @@ def test_payload_benchmark_counts_chart_rows(page_env: Path) -> None:
     assert timeline and 0 < timeline[0] <= 20  # the year's meetings of SC01, at most its 20 meetings
     assert any(t.startswith("dia ") for t, _ in found["presentatie"])  # stepped through the slides
     assert max(r for items in found.values() for _, r in items) <= bench_payload.MAX_ROWS
+
+
+def test_survey_without_organisation_type_groups_as_unknown(tiny_db: Path) -> None:
+    """Found by the scale benchmark: a survey without Organisatiesoort made the Enquête page fail (a NULL group)."""
+    from dashboard.db import Warehouse
+
+    wh = Warehouse(tiny_db)
+    groups = wh.sql("survey_group_means", deal="SC01", wave="2021-11", group_type="organisatiesoort")
+    assert groups.select("group_value", "respondents", "suppressed").rows() == [("onbekend", 1, True)]
+    wh.close()
 
 
 def test_indicators_benchmark(tiny_db: Path) -> None:

@@ -4,7 +4,10 @@
 -- groups are suppressed too, so the total and the shown groups never give away a small group's mean.
 WITH r AS (
     SELECT respondent,
-           any_value(CASE WHEN $group_type = 'onderdeel' THEN part ELSE org_kind END) AS group_value,
+           -- without the column filled in a respondent counts in the group "onbekend" (never a NULL group:
+           -- it cannot be drawn, and leaving it out would let the total give away the small groups)
+           coalesce(any_value(CASE WHEN $group_type = 'onderdeel' THEN part ELSE org_kind END), 'onbekend')
+               AS group_value,
            sum(score) AS score_sum, count(score) AS answers
     FROM stg_survey($deal, CAST($as_of AS DATE))
     WHERE wave = $wave AND scale = 'likert5' AND score BETWEEN 1 AND 5
