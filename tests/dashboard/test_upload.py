@@ -173,7 +173,7 @@ def test_bad_file_shows_its_problems_grouped_per_sheet_and_loads_nothing(db: Pat
     assert budget.columns == ["Rij", "Kolom", "Melding"]
     assert budget.rows() == [(2, "Begroot", "'veel' is geen bedrag; verwacht een bedrag zoals 1.234,56 of € 1.234")]
     assert [r[:2] for r in meetings.rows()] == [(2, "Datum"), (3, "Soort")]
-    assert meetings["Melding"][0] == "'morgen' is geen datum; verwacht een datum zoals 17-12-2021"
+    assert meetings["Melding"][0] == "'morgen' is geen datum; verwacht een bestaande datum zoals 17-12-2021 (dag-maand-jaar)"
     assert meetings["Melding"][1].startswith("'lunch' is geen geldige Soort; kies uit: kernteam, directeurenoverleg")
     with pytest.raises(Forbidden):  # nothing may bypass the check with a deelnemer account
         upload.load([as_upload(path)], db, DEELNEMER, "CDTS")

@@ -398,9 +398,9 @@ def test_categorical_input_is_read_as_text():
 
 def test_expected_phrases():
     assert expected("money") == "een bedrag zoals 1.234,56 of € 1.234"
-    assert expected("date") == "een datum zoals 17-12-2021"
+    assert expected("date") == "een bestaande datum zoals 17-12-2021 (dag-maand-jaar)"
     assert expected("enum", ("a", "b", "c")) == "een van: a, b, c"
-    assert expected("date_or_quarter") == "een datum zoals 17-12-2021 of een kwartaal zoals 2022-Q2"
+    assert expected("date_or_quarter") == "een bestaande datum zoals 17-12-2021 (dag-maand-jaar) of een kwartaal zoals 2022-Q2"
     assert expected("percent") == "een percentage zoals 40% of 0,4"
     assert expected("bool") == "ja of nee"
 
