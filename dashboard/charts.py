@@ -597,6 +597,7 @@ def partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
 DECORATION = 130
 # Long y-axis labels and left-anchored titles are otherwise cut off at the left edge in the browser.
 PADDING = {"left": 48, "right": 12, "top": 6, "bottom": 6}
+LABEL_ROOM = 240  # right padding for charts whose bar labels start at the plot's right edge
 
 
 def _sized(chart: alt.TopLevelMixin, marks_height: int) -> alt.TopLevelMixin:
@@ -862,6 +863,8 @@ def meetings_vs_target(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.Top
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(
         x=alt.X("end:Q"), text="label:N", tooltip=tip).transform_calculate(end="max(datum.held, datum.hi)")
     chart = _sized(alt.layer(band, bars, tick, text), 18 * data.height + 16 * len(kinds))
+    # the labels start where the grey band ends, at the right edge for the largest target: room to the right
+    chart = chart.properties(padding={**PADDING, "right": LABEL_ROOM})
     return _titled(chart, describe_meetings_vs_target(df, year, lang), t("meetings.target.subtitle", lang))
 
 
@@ -951,13 +954,17 @@ def attendance_rate(df: pl.DataFrame, by: str, target: float | None, lang: str =
         tooltip=tip,
     )
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(x="rate:Q", text="label:N", tooltip=tip)
-    layers = [bars, text]
+    layers = [bars]
     if target is not None:
         goal = pl.DataFrame({"x": [target], "label": [t("meetings.attendance.target", lang, target=fmt_ratio(target, lang))]})
         layers.append(alt.Chart(goal).mark_rule(strokeDash=[4, 3], color=theme.TEXT, strokeWidth=2).encode(x="x:Q"))
         layers.append(alt.Chart(goal).mark_text(align="left", dx=4, dy=-4, baseline="bottom").encode(
             x="x:Q", y=alt.value(0), text="label:N"))
-    chart = _sized(alt.layer(*layers), 26 * data.height)
+    # the figures after the target line, on a white halo, so the dashed line does not strike through them
+    layers += [base.mark_text(align="left", dx=4, fontSize=11, stroke="white", strokeWidth=4, strokeJoin="round")
+               .encode(x="rate:Q", text="label:N"), text]
+    # the label beside a bar near 100% runs past the plot: room on the right
+    chart = _sized(alt.layer(*layers), 26 * data.height).properties(padding={**PADDING, "right": 110})
     return _titled(chart, describe_attendance_rate(df, by, target, lang))
 
 

@@ -101,7 +101,7 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1800})
         for spec in PAGES:
-            page.goto(f"{base}/{spec.url_path}")
+            page.goto(f"{base}/{'' if spec.default else spec.url_path}")  # the default page lives at "/" only
             settle(page)
             path = OUT / f"{spec.key}.png"
             page.screenshot(path=str(path))
