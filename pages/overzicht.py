@@ -33,7 +33,7 @@ else:
 st.header(t("overview.changes"))
 changed = overview.changes(ind, lang)
 if not changed:
-    st.write(t("overview.no_changes"))
+    st.write(t("overview.no_changes" if overview.has_previous(ind) else "overview.no_previous"))
 else:
     st.markdown("\n".join(f"- {components.md_escape(line)}" for line in changed))
     with st.expander(t("overview.as_chart"), icon=":material/bar_chart:"):

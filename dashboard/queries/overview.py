@@ -69,6 +69,11 @@ def data_warnings(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
     return wh.sql("data_warnings", deal=deal, as_of=as_of)
 
 
+def has_previous(indicators: pl.DataFrame) -> bool:
+    """Whether there is a previous delivery to compare with (some indicator has a previous value)."""
+    return "previous_value" in indicators.columns and indicators["previous_value"].is_not_null().any()
+
+
 def changes(indicators: pl.DataFrame, lang: str = "nl") -> list[str]:
     """What changed since the previous delivery, one sentence per indicator, biggest status news first.
 

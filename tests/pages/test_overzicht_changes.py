@@ -1,0 +1,31 @@
+"""Overzicht 'Wat is er veranderd': a deal's first delivery says so instead of 'nothing changed'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from streamlit.testing.v1 import AppTest
+
+from dashboard.queries import overview
+from tests.pages.conftest import APP
+
+
+def _texts(query: dict) -> list[str]:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return [m.value for m in at.markdown]
+
+
+def test_first_delivery_says_there_is_nothing_to_compare_with(app_env: Path) -> None:
+    texts = _texts({"deal": "CDXX"})  # one delivery only
+    assert "Dit is de eerste levering: er is nog geen vorige levering om mee te vergelijken." in texts
+    assert "Geen indicator is veranderd sinds de vorige levering." not in texts
+
+
+def test_has_previous_reads_the_previous_values() -> None:
+    assert overview.has_previous(pl.DataFrame({"previous_value": [None, 3.0]})) is True
+    assert overview.has_previous(pl.DataFrame({"previous_value": [None, None]}, schema={"previous_value": pl.Float64})) is False
+    assert overview.has_previous(pl.DataFrame({"value": [1.0]})) is False
