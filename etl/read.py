@@ -160,6 +160,7 @@ class RawTable:
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (Excel row, abs column, detail)
     numbers: dict[int, list[int]] = field(default_factory=dict)  # abs column read as text -> Excel rows of number cells
     matched: dict[int, str] = field(default_factory=dict)  # absolute column -> field name
+    blank_null: bool = False  # whitespace-only cells already read as null (fastexcel's whitespace_as_null)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -375,7 +376,9 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
                 tables.append(t)
                 continue
             t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
-            sheet = reader.load_sheet(name, header_row=t.header_row - 1)
+            # whitespace-only cells as null: the empty-row filter then needs no text scan of every cell
+            sheet = reader.load_sheet(name, header_row=t.header_row - 1, whitespace_as_null=True)
+            t.blank_null = True
             batch, errs = sheet.to_arrow_with_errors()
             t.abs_cols = [c.absolute_index for c in sheet.selected_columns]  # cached; available_columns() re-infers
             t.data = _portable(batch)
@@ -530,31 +533,32 @@ def _excel_error(detail: str) -> str:
     return names.get(m.group(1), m.group(1)) if m else detail
 
 
-def _drop_empty_and_total_rows(df: pl.DataFrame, value_cols: list[str]) -> pl.DataFrame:
+def _drop_empty_and_total_rows(df: pl.DataFrame, value_cols: list[str], blank_null: bool = False) -> pl.DataFrame:
     """Rows with no value but whitespace go, and a row whose first value is a total label ("Totaal", "Sub-total").
 
-    The exact total test casts every column to text; it only runs on the few rows where a text cell holds the
-    letters t, o, t (every total label does), so a 100k-row sheet is not copied as text to find none.
+    The exact total test casts every column to text; it only runs on the few rows whose first text value holds
+    the letters t, o, t (every total label does), so a 1M-row sheet is not copied as text to find none.
+    blank_null: whitespace-only cells are null already (workbooks): text needs no stripping to test emptiness.
+    Multi-column expressions throughout: a when/then per column made a 10,000-column CSV take 11 s and 760 MB.
     """
-    texts = [c for c in value_cols if df.schema[c] == pl.String]
-    others = [c for c in value_cols if c not in texts]
+    schema = df.schema  # built once: df.schema per column is quadratic on a 10,000-column sheet
+    texts = [c for c in value_cols if schema[c] == pl.String]
+    text_set = set(texts)
+    others = [c for c in value_cols if c not in text_set]
     parts = []
-    if texts:  # \S is Unicode-aware, like strip_chars: whitespace-only cells are empty
-        parts.append(pl.any_horizontal(pl.col(texts).str.contains(r"\S").fill_null(False)))
-    if others:
-        parts.append(pl.any_horizontal(pl.col(others).is_not_null()))
-    keep = pl.any_horizontal(parts)
     if texts:
-        candidate = pl.any_horizontal(pl.col(texts).str.contains(r"(?i)t[^a-z0-9]*o[^a-z0-9]*t").fill_null(False))
-        maybe = df.filter(candidate)
-        if maybe.height:
-            # (one multi-column expression: a when/then per column made a 10,000-column CSV take 11 s and 760 MB)
-            vals = maybe.select(pl.col(value_cols).cast(pl.String).str.strip_chars().replace("", None))
-            first = vals.select(pl.coalesce(pl.all())).to_series()
-            first = first.str.to_lowercase().str.replace_all(r"[^a-z0-9]", "").str.replace(r"\d+$", "")
-            totals = maybe["__row"].filter(first.is_in(list(TOTAL_LABELS)).fill_null(False))
-            if totals.len():
-                keep = keep & ~pl.col("__row").is_in(totals)
+        parts.append(pl.col(texts) if blank_null else pl.col(texts).str.strip_chars().replace("", None))
+    if others:  # a number or date first is never a total label: "#" only marks the cell as filled
+        parts.append(pl.col(others).is_not_null().cast(pl.UInt8).replace(0, None).cast(pl.String).replace("1", "#"))
+    vals = df.select(parts).select(value_cols)
+    keep = vals.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+    if texts:
+        first = vals.select(pl.coalesce(pl.all())).to_series()
+        maybe = first.str.contains(r"(?i)t[^a-z0-9]*o[^a-z0-9]*t").fill_null(False)
+        if maybe.any():
+            label = first.filter(maybe).str.strip_chars().str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+            total = label.str.replace(r"\d+$", "").is_in(list(TOTAL_LABELS)).fill_null(False)
+            keep = keep & ~df["__row"].is_in(df["__row"].filter(maybe).filter(total))
     return df.filter(keep)
 
 
@@ -590,7 +594,7 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
     # entirely empty rows and closing total rows go
     # (one multi-column expression: a when/then per column made a 10,000-column CSV take 11 s and 760 MB)
     if value_cols:
-        df = _drop_empty_and_total_rows(df, value_cols)
+        df = _drop_empty_and_total_rows(df, value_cols, t.blank_null)
 
     # an error cell in a contract column rejects the delivery (it must not pass as "empty", e.g. "not yet known");
     # one in a column the contract does not use is only a note
