@@ -159,6 +159,10 @@ def theme() -> dict:
                 "titleFontSize": 12,
                 "orient": "bottom",
                 "direction": "horizontal",
+                # Vega measures a label before the web font is in, then draws it wider: without room between
+                # entries "kennisinstelling" ran into the next symbol; long kinds were cut at 160 px
+                "columnPadding": 24,
+                "labelLimit": 260,
             },
             "header": {"labelFont": FONT, "titleFont": FONT, "labelColor": TEXT, "labelFontSize": 13},
             "range": {"category": list(PALETTE), "ordinal": list(LIKERT_COLOURS)},

@@ -56,3 +56,8 @@ def test_an_english_page_draws_its_charts_with_english_number_format(app_env: Pa
     at.switch_page(str(ROOT / "pages/bijeenkomsten.py")).run()
     assert not at.exception, [e.value for e in at.exception]
     assert _chart_locales(at) and set(_chart_locales(at)) == {"."}
+
+
+def test_legend_entries_have_room_between_them_and_long_labels_are_not_cut() -> None:
+    legend = _spec()["config"]["legend"]
+    assert (legend["columnPadding"], legend["labelLimit"]) == (24, 260)  # "maatschappelijke organisatie" fits
