@@ -1,1 +1,28 @@
 """Stuurhut dashboard library: data access, queries, charts and UI components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+_POLARS_TO_PANDAS = pl.DataFrame.to_pandas
+
+
+def _to_pandas_via_arrow(self: pl.DataFrame, *args: Any, **kwargs: Any) -> Any:
+    """DataFrame.to_pandas through to_arrow: the same frame, without the native call that deadlocks.
+
+    Polars' native to_pandas holds the GIL while it waits for the polars thread pool; when another session's
+    thread has a map_elements callback on that pool waiting for the GIL, the whole server hangs
+    (pola-rs/polars#26821, #27396; reproduced here by tests/test_concurrency.py). Streamlit calls
+    to_pandas for every polars frame given to st.dataframe or st.table, from one thread per session.
+    """
+    if args or kwargs.get("use_pyarrow_extension_array") or not self.width or any(
+            dtype.is_object() for dtype in self.dtypes):
+        return _POLARS_TO_PANDAS(self, *args, **kwargs)
+    kwargs.pop("use_pyarrow_extension_array", None)
+    kwargs.setdefault("date_as_object", False)
+    return self.to_arrow().to_pandas(**kwargs)
+
+
+pl.DataFrame.to_pandas = _to_pandas_via_arrow  # type: ignore[method-assign]
