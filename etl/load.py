@@ -246,6 +246,10 @@ class _Swap:
             con = self.con
             result = work(con)
             con.execute("COMMIT")
+            from etl.warehouse import refresh_materialised
+
+            # the newest state's marts as tables (etl/warehouse.py MATERIALISED), outside the delivery's transaction
+            self.notes += refresh_materialised(con)
             con.execute("CHECKPOINT")
             con.close()
             self.con = None

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from dashboard.db import Warehouse
@@ -107,9 +108,19 @@ def indicator_changes(wh: Warehouse, deal: str, year: int | None = None,
 
 def evaluate(wh: Warehouse, deal: str, year: int | None, as_of: dt.date | None) -> pl.DataFrame:
     """Values as of a date with targets and status applied (no comparison with an earlier delivery)."""
-    values = wh.sql("indicator_values", deal=deal, year=year, as_of=as_of)
+    values = indicator_values(wh, deal, year, as_of)
     rows = [_assess(r) for r in values.iter_rows(named=True)]
     return pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else pl.DataFrame(schema=SCHEMA)
+
+
+def indicator_values(wh: Warehouse, deal: str | None, year: int | None, as_of: dt.date | None) -> pl.DataFrame:
+    """The indicator_values mart: for the newest deliveries from the table each load refreshes, else the macro."""
+    if as_of is None:
+        try:
+            return wh.sql("indicator_values_now", deal=deal, year=year)
+        except duckdb.CatalogException:  # a file loaded before the table existed (or its refresh failed)
+            pass
+    return wh.sql("indicator_values", deal=deal, year=year, as_of=as_of)
 
 
 # --- rules (docs/INDICATOREN.md explains them to the kernteam) -----------------------------------------

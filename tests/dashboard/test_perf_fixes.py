@@ -212,3 +212,37 @@ def test_prewarm_asks_what_the_first_overview_asks(tmp_path: Path, monkeypatch: 
     assert not at.exception and at.title[0].value == "Overzicht — Testdeal Openbare Ruimte"
     assert str(db.resolve()) not in prewarm._ready  # the app took the warmed Warehouse
     assert set(wh._cache) == warmed  # and found every answer of its first run there
+
+
+def test_newest_indicator_values_are_a_table_refreshed_by_each_load(full_db: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(full_db, db)
+    macro = "SELECT * FROM indicator_values('TST', NULL) ORDER BY year, sort_order"
+    table = "SELECT * FROM indicator_values_now WHERE deal = 'TST' ORDER BY year, sort_order"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.sql(table).fetchall() == con.sql(macro).fetchall()
+        assert len(con.sql(table).fetchall()) == 54  # 18 indicators x 2021-2023
+    load(db, tmp_path / "later.xlsx", {"Deal": [["Code", "Naam", "Peildatum"], ["TST", "Testdeal", D(2022, 7, 31)]]})
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.sql("SELECT DISTINCT ref_date FROM indicator_values_now WHERE deal = 'TST'").fetchall() == [
+            (D(2022, 7, 31),)]
+        assert con.sql(table).fetchall() == con.sql(macro).fetchall()
+
+
+def test_a_file_without_the_table_falls_back_to_the_macro(full_db: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    shutil.copy(full_db, db)
+    ref = Warehouse(full_db)
+    expected = indicators(ref, "TST", 2022)
+    ref.close()
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP TABLE indicator_values_now")
+    wh = Warehouse(db)
+    got = indicators(wh, "TST", 2022)
+    assert got.equals(expected)
+    assert {k[0] for k in wh._cache} >= {"indicator_values"}  # answered by the macro
+    wh.close()
