@@ -20,13 +20,16 @@ FOCUS = "#1f5f8b"  # the app's primary colour: 6.9:1 on white, 6.3:1 on the side
 # - Captions, metric help and keyboard hints: Streamlit fades them (opacity 0.6: #76797c, 4.4:1), below 4.5:1;
 #   MUTED is 7.4:1 on white and 6.7:1 on the sidebar grey.
 # - Code blocks: the syntax colours (#1c83e1 3.7:1, #00a4d4 2.8:1) fail; code shows in the text colour.
+#   Same for st.table cells, which Streamlit greys (#808495, 3.9:1).
 # - Visible focus (2.4.7): a 3px outline on whatever has keyboard focus, also where Streamlit removes it.
 CSS = f"""<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] p,
 [data-testid="stMetricDelta"] [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] small, kbd {{color: {theme.MUTED} !important; opacity: 1 !important;}}
-[data-testid="stCode"] code .token {{color: {theme.TEXT} !important;}}
+[data-testid="stCode"] code .token, [data-testid="stTable"] td, [data-testid="stTable"] th {{
+  color: {theme.TEXT} !important;
+}}
 :focus-visible, [data-testid="stSidebarNavLink"]:focus-visible, button:focus-visible, a:focus-visible,
 [role="tab"]:focus-visible, summary:focus-visible, input:focus-visible, [tabindex]:focus-visible {{
   outline: 3px solid {FOCUS} !important; outline-offset: 2px !important;
@@ -85,10 +88,10 @@ BLOCKING = ("critical", "serious")
 LESSER = ("moderate", "minor")
 
 
-def load_results(path: Path = RESULTS) -> dict | None:
+def load_results(path: Path | None = None) -> dict | None:
     """The recorded run: {"axe", "tested", "pages": {key: {lang: {impact: count}}}, "before": ...}; None if absent."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads((path or RESULTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
