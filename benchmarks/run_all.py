@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import shutil
 import sys
 import tempfile
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     db, load_s = scale_db(params, a.out)
     built = f"opgebouwd in {load_s:.0f} s via de echte lader" if load_s is not None else "uit de cache"
     print(f"schaaldataset: {params['deals']} deals x schaal {params['scale']:g} ({db.name}, {built})", flush=True)
+    load_before = os.getloadavg()
     sections = []
     for name in a.only or BENCHES:
         t0 = time.perf_counter()
@@ -150,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
                       f"aanwezigheidsrijen, {max(30, int(2000 * params['scale'])):,} enquêteantwoorden, "
                       f"{max(6, int(100 * params['scale']))} mijlpalen; als CSV-leveringen geladen met de echte lader "
                       f"({built}); benchmarks/scale.py".replace(",", "."))
+    data.notes.append("belasting van de machine (load average 1/5/15 min, {} cores): {} bij de start, {} aan het eind; "
+                      "andere processen delen de cores, dus tijden zijn ruwer dan de CPU-tijd".format(
+                          os.cpu_count(), "/".join(f"{x:.1f}" for x in load_before),
+                          "/".join(f"{x:.1f}" for x in os.getloadavg())))
     write_results([data, *sections], a.results)
     missed = [f for s in sections for f in s.figures if not f.ok]
     print(f"\n{sum(len(s.figures) for s in sections)} cijfers, {len(missed)} niet gehaald; "
