@@ -59,7 +59,7 @@ def scale_db(params: dict, out: Path = OUT) -> tuple[Path, float | None]:
 
 def _failed(title: str, exc: BaseException) -> Section:
     sec = Section(title)
-    sec.figures.append(Figure("benchmark", "FOUT", "draait", False, f"{type(exc).__name__}: {exc}"))
+    sec.figures.append(Figure("benchmark", "FOUT", "draait", False, f"{type(exc).__name__}: {str(exc)[:300]}"))
     sec.notes.append(f"{type(exc).__name__}: {str(exc)[:300]}")
     return sec
 
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         try:
             sec = run_bench(name, db, a.deal, a.small)
-        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
             traceback.print_exc()
             sec = _failed(name, exc)
         sec.notes.append(f"benchmark duurde {time.perf_counter() - t0:.0f} s")
