@@ -597,7 +597,6 @@ def partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
 DECORATION = 130
 # Long y-axis labels and left-anchored titles are otherwise cut off at the left edge in the browser.
 PADDING = {"left": 48, "right": 12, "top": 6, "bottom": 6}
-LABEL_ROOM = 240  # right padding for charts whose bar labels start at the plot's right edge
 
 
 def _sized(chart: alt.TopLevelMixin, marks_height: int) -> alt.TopLevelMixin:
@@ -863,8 +862,6 @@ def meetings_vs_target(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.Top
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(
         x=alt.X("end:Q"), text="label:N", tooltip=tip).transform_calculate(end="max(datum.held, datum.hi)")
     chart = _sized(alt.layer(band, bars, tick, text), 18 * data.height + 16 * len(kinds))
-    # the labels start where the grey band ends, at the right edge for the largest target: room to the right
-    chart = chart.properties(padding={**PADDING, "right": LABEL_ROOM})
     return _titled(chart, describe_meetings_vs_target(df, year, lang), t("meetings.target.subtitle", lang))
 
 
@@ -907,7 +904,9 @@ def meetings_timeline(df: pl.DataFrame, year: int, as_of: dt.date, lang: str = "
               for word, filled in zip(words, (True, False, True), strict=True)]
     rule_data = pl.DataFrame({"d": [as_of], "label": [t("meetings.timeline.as_of", lang, date=fmt_date(as_of, lang))]})
     rule = alt.Chart(rule_data).mark_rule(strokeDash=[4, 3], color=theme.TEXT).encode(x="d:T")
-    rule_text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, baseline="bottom", color=theme.TEXT).encode(
+    late = as_of >= dt.date(year, 7, 1)  # in the second half the label goes left of the line, else it runs off the chart
+    rule_text = alt.Chart(rule_data).mark_text(align="right" if late else "left", dx=-4 if late else 4, dy=-6,
+                                               baseline="bottom", color=theme.TEXT).encode(
         x="d:T", y=alt.value(0), text="label:N")
     chart = _sized(alt.layer(*layers, rule, rule_text), 30 * data["kind"].n_unique())
     return _titled(chart, describe_meetings_timeline(df, year, lang), t("meetings.timeline.subtitle", lang))
@@ -963,8 +962,7 @@ def attendance_rate(df: pl.DataFrame, by: str, target: float | None, lang: str =
     # the figures after the target line, on a white halo, so the dashed line does not strike through them
     layers += [base.mark_text(align="left", dx=4, fontSize=11, stroke="white", strokeWidth=4, strokeJoin="round")
                .encode(x="rate:Q", text="label:N"), text]
-    # the label beside a bar near 100% runs past the plot: room on the right
-    chart = _sized(alt.layer(*layers), 26 * data.height).properties(padding={**PADDING, "right": 110})
+    chart = _sized(alt.layer(*layers), 26 * data.height)
     return _titled(chart, describe_attendance_rate(df, by, target, lang))
 
 

@@ -67,6 +67,8 @@ def settle(page, timeout_ms: int = 60000) -> None:
     """Wait until the app has drawn its title and finished running."""
     page.wait_for_selector('[data-testid="stApp"] h1', timeout=timeout_ms)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    # the status widget shows only after a while: a quick rerun still has grey skeletons where elements will come
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
     page.wait_for_timeout(1500)
 
 

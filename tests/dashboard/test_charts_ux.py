@@ -1,21 +1,33 @@
-"""Room for bar labels: labels that start at the plot's right edge are not cut off; target lines do not cross figures."""
+"""Chart labels stay readable: attendance figures over the target line on a halo; the as-of label inside the timeline."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import polars as pl
+
 from dashboard import charts
-from tests.dashboard.test_charts_budget_meetings_survey import ORGS, VS_TARGET
+from tests.dashboard.test_charts_budget_meetings_survey import ORGS
 
 
-def test_meetings_vs_target_leaves_room_right_of_the_widest_target_band() -> None:
-    spec = charts.meetings_vs_target(VS_TARGET, 2022).to_dict()
-    assert spec["padding"] == {"left": 48, "right": 240, "top": 6, "bottom": 6}
-    assert spec["layer"][-1]["mark"]["type"] == "text"  # "2022: ✓ op koers · 7 (doel 6 tot 12)" at x = 12
-
-
-def test_attendance_labels_are_drawn_over_the_target_line_with_room_for_100_percent() -> None:
+def test_attendance_labels_are_drawn_over_the_target_line() -> None:
     spec = charts.attendance_rate(ORGS, "organisation", 0.7).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["bar", "rule", "text", "text", "text"]
     assert spec["layer"][-2]["mark"]["stroke"] == "white"  # a halo under the figures
     assert spec["layer"][-1]["encoding"]["text"]["field"] == "label"  # the figures last, above the dashed line
-    assert spec["padding"]["right"] == 110
+
+
+def _timeline_label(as_of: dt.date) -> dict:
+    df = pl.DataFrame({"meeting_date": [dt.date(2022, 3, 15)], "meeting_kind": ["kernteam"], "title": ["Kernteam maart"],
+                       "part": [None], "form": [None], "status": ["gehouden"]},
+                      schema_overrides={"part": pl.String, "form": pl.String})
+    spec = charts.meetings_timeline(df, 2022, as_of).to_dict()
+    return spec["layer"][-1]["mark"]
+
+
+def test_the_as_of_label_stays_inside_the_timeline() -> None:
+    late = _timeline_label(dt.date(2022, 10, 31))  # "peildatum 31 oktober 2022" ran off the right edge
+    assert (late["align"], late["dx"]) == ("right", -4)
+    early = _timeline_label(dt.date(2022, 2, 28))
+    assert (early["align"], early["dx"]) == ("left", 4)
