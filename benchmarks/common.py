@@ -27,8 +27,9 @@ _WRAP = (
 )
 
 
-# Like _WRAP, and also samples the proportional set size (PSS) summed over the whole process tree every 20 ms:
-# a forked reader child shares its parent's pages, so summing RSS would count them twice.
+# Like _WRAP, and also samples the memory of the whole process tree every 20 ms: the root's RSS plus the private
+# pages (USS) of its descendants. A forked reader child shares its parent's pages, so summing RSS would count them
+# twice; PSS would split shared libraries with every other Python process on the machine.
 _WRAP_TREE = (
     "import json,os,subprocess,sys,time,resource\n"
     "def kids(pid):\n"
@@ -37,18 +38,18 @@ _WRAP_TREE = (
     "        try: out+= [int(x) for x in open(f'/proc/{pid}/task/{t}/children').read().split()]\n"
     "        except OSError: pass\n"
     "    return out\n"
-    "def pss(pid):\n"
-    "    try:\n"
-    "        for line in open(f'/proc/{pid}/smaps_rollup'):\n"
-    "            if line.startswith('Pss:'): return int(line.split()[1])\n"
-    "    except OSError: pass\n"
-    "    return 0\n"
+    "def mem(pid, root):\n"
+    "    keys=('Rss:',) if root else ('Private_Clean:','Private_Dirty:')\n"
+    "    try: return sum(int(l.split()[1]) for l in open(f'/proc/{pid}/smaps_rollup') if l.startswith(keys))\n"
+    "    except OSError: return 0\n"
     "t=time.perf_counter();p=subprocess.Popen(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE)\n"
     "peak=0\n"
     "while p.poll() is None:\n"
-    "    todo,total=[p.pid],0\n"
+    "    total=mem(p.pid,True)\n"
+    "    try: todo=kids(p.pid)\n"
+    "    except OSError: todo=[]\n"
     "    while todo:\n"
-    "        q=todo.pop(); total+=pss(q)\n"
+    "        q=todo.pop(); total+=mem(q,False)\n"
     "        try: todo+=kids(q)\n"
     "        except OSError: pass\n"
     "    peak=max(peak,total); time.sleep(0.02)\n"
@@ -64,11 +65,11 @@ class Run:
     peak_mib: float  # peak RSS of the largest single process of the tree
     rc: int
     err: str = ""
-    tree_mib: float = 0.0  # peak PSS summed over the process tree (sampled; only with tree=True)
+    tree_mib: float = 0.0  # peak of root RSS + descendants' private memory (sampled; only with tree=True)
 
 
 def run_process(cmd: list[str], env: dict | None = None, tree: bool = False) -> Run:
-    """Wall time and peak memory of one whole process (imports included); tree=True also samples the tree's PSS."""
+    """Wall time and peak memory of one whole process (imports included); tree=True also samples the whole tree."""
     out = subprocess.run([PY, "-c", _WRAP_TREE if tree else _WRAP, *cmd], capture_output=True, text=True,
                          env={**os.environ, **(env or {})}, cwd=ROOT, check=True)
     d = json.loads(out.stdout.strip().splitlines()[-1])

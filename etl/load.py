@@ -83,7 +83,6 @@ def _read_all(files: list[Path], say: Progress, meanwhile: Callable[[], None] | 
         pending = start_read(p)
         if i == 0 and meanwhile is not None:
             meanwhile()
-            import pyarrow  # noqa: F401 - unpickling the child's record batches needs it: import it while it parses
         out.append(pending.result())
     return out
 
@@ -451,7 +450,7 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
     peildatum = peil or loaded_at.date()
 
     def work(con: duckdb.DuckDBPyConnection) -> int:
-        return _write(con, todo, warnings, deal, peildatum, loaded_at, key, result)
+        return _write(con, todo, warnings, deal, peildatum, loaded_at, key, result, swap.tmp)
 
     try:
         result.batch_id = swap.commit(work)
@@ -528,9 +527,26 @@ def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: 
     return frame.select("delivery_id", "source_row", *[c.name for c in cols], *derived)
 
 
+def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str, spill: Path) -> None:
+    """Append a frame to a table (same column order) through a Parquet file beside the DB copy.
+
+    DuckDB's Arrow scan imports pyarrow (with numpy, a quarter of a second) just to read a polars frame;
+    polars writes Parquet natively and DuckDB reads it natively, so the load needs no pyarrow at all.
+    """
+    path = spill.with_name(f"{spill.name}-{table}.parquet")
+    try:
+        frame.write_parquet(path, compression="uncompressed", statistics=False)
+        con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet($path)", {"path": str(path)})  # noqa: S608 - contract names
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Problem], deal: str,
-           peildatum: dt.date, loaded_at: dt.datetime, key: bytes, result: LoadResult) -> int:
-    """The batch's deliveries, rows and warnings, inside the transaction _Swap opened (it commits)."""
+           peildatum: dt.date, loaded_at: dt.datetime, key: bytes, result: LoadResult, spill: Path) -> int:
+    """The batch's deliveries, rows and warnings, inside the transaction _Swap opened (it commits).
+
+    spill: a path prefix beside the DB copy for the Parquet files the rows travel through.
+    """
     batch_id = con.execute("SELECT nextval('meta.batch_seq')").fetchone()[0]
     for it in todo:
         model = it.raw.model
@@ -542,7 +558,7 @@ def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Pro
              "file": Path(it.raw.file).name, "src": it.raw.source_sheet, "sha": it.raw.sha256, "at": loaded_at,
              "peil": peildatum, "rows": it.typed.height})
         if it.typed.height:
-            con.from_arrow(table_frame(model, it.typed, did, key).to_arrow()).insert_into(f"raw.{model.table}")
+            _insert(con, table_frame(model, it.typed, did, key), f"raw.{model.table}", spill)
         mine = [w for w in warnings if w.sheet == model.sheet and w.file == it.raw.file]
         if mine:
             wf = pl.DataFrame({"delivery_id": [did] * len(mine), "sheet": [w.sheet for w in mine],
@@ -550,7 +566,7 @@ def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Pro
                                "message": [w.message for w in mine]},
                               schema={"delivery_id": pl.Int32, "sheet": pl.String, "row": pl.Int32,
                                       "column": pl.String, "message": pl.String})
-            con.from_arrow(wf.to_arrow()).insert_into("meta.warnings")
+            _insert(con, wf, "meta.warnings", spill)
         result.deliveries.append({"delivery_id": did, "sheet": model.sheet, "file": it.raw.file,
                                   "rows": it.typed.height})
     return batch_id

@@ -155,7 +155,7 @@ class RawTable:
     header_row: int | None  # Excel row of the header
     headers: dict[int, str] = field(default_factory=dict)  # absolute 0-based column -> header text
     abs_cols: list[int] = field(default_factory=list)  # absolute column of each column of `data`
-    data: Any = None  # pyarrow RecordBatch (workbooks) or polars DataFrame (csv), rows after the header
+    data: Any = None  # Arrow IPC stream bytes (workbooks) or polars DataFrame (csv), rows after the header
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (Excel row, abs column, detail)
     numbers: dict[int, list[int]] = field(default_factory=dict)  # abs column read as text -> Excel rows of number cells
@@ -238,7 +238,7 @@ def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem]
         problems.extend(t.problems)
         if t.data is None or t.model is None:
             continue
-        df = pl.from_arrow(t.data) if not isinstance(t.data, pl.DataFrame) else t.data
+        df = t.data if isinstance(t.data, pl.DataFrame) else pl.read_ipc_stream(io.BytesIO(t.data))
         raw, probs = _finish(t, df, file, t.name, sha)
         problems.extend(probs)
         if raw is not None:
@@ -359,7 +359,7 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
                     first = min(head) if head else None
                     sheet = reader.load_sheet(name, header_row=None if first is None else first - 1)
                     t = RawTable(name=name, model=None, adapter=None, header_row=first)
-                    t.data = _portable(sheet.to_arrow_with_errors()[0])
+                    t.data = _ipc(sheet.to_arrow_with_errors()[0])
                     tables.append(t)
                 continue
             t = RawTable(name=name, model=model.sheet, adapter=adapter, header_row=None)
@@ -381,7 +381,7 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
             t.blank_null = True
             batch, errs = sheet.to_arrow_with_errors()
             t.abs_cols = [c.absolute_index for c in sheet.selected_columns]  # cached; available_columns() re-infers
-            t.data = _portable(batch)
+            t.data = _ipc(batch)
             if errs is not None:
                 t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
             t.merges = scan.merges if scan is not None else []
@@ -409,14 +409,17 @@ def _number_cells(path: Path, member: str, selected: Any, matched: dict[int, str
     return {c: rows for c, rows in (found or {}).items() if rows}
 
 
-def _portable(batch: Any) -> Any:
-    """The batch with every field nullable: fastexcel marks all-null columns non-nullable, which pickle rejects."""
+def _ipc(batch: Any) -> bytes:
+    """The record batch as Arrow IPC stream bytes: polars reads them without pyarrow, which the parent then never
+    imports, and every field is nullable (fastexcel marks all-null columns non-nullable)."""
     import pyarrow as pa
 
-    if all(f.nullable for f in batch.schema):
-        return batch
-    schema = pa.schema([f.with_nullable(True) for f in batch.schema])
-    return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+    if not all(f.nullable for f in batch.schema):
+        batch = pa.RecordBatch.from_arrays(batch.columns, schema=pa.schema([f.with_nullable(True) for f in batch.schema]))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
 
 
 def _unknown_problems(file: str, unknown: list[str], any_known: bool) -> list[Problem]:
