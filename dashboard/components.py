@@ -113,7 +113,7 @@ def kpi_tile(row: Mapping, lang: str | None = None) -> None:
         # the label as text above the figure: st.metric would cut long indicator names off with "..."
         st.markdown(f"**{md_escape(label)}**", help=md_escape(source))
         delta = change_delta(row, lang)
-        # "geen verandering sinds vorige levering" as in the change list, not a bare "0" that reads like a value
+        # "ongewijzigd sinds vorige levering", not a bare "0" that reads like a value (and short: a tile cuts it off)
         shown = t("tile.unchanged", lang) if delta == "0" else delta
         st.metric(label, tile_value(row, lang), delta=shown, delta_color="off", label_visibility="collapsed",
                   delta_arrow="auto" if delta not in (None, "0") else "off",
