@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import xlsxwriter
 from lxml import etree
 from pptx import Presentation
+from pptx.chart import xlsx as pptx_chart_xlsx
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
@@ -49,6 +51,21 @@ ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENT
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+class _TextOnlyWorkbook(xlsxwriter.Workbook):
+    """The workbook python-pptx embeds behind every native chart, with text always written as text.
+
+    python-pptx writes categories and series names with xlsxwriter's default write(), which turns text such
+    as a survey theme "=HYPERLINK(...)" into a live formula that runs when someone edits the chart data in
+    PowerPoint (spreadsheet formula injection, CWE-1236). The chart itself shows the same text either way.
+    """
+
+    def __init__(self, filename: object, options: dict | None = None) -> None:
+        super().__init__(filename, {**(options or {}), "strings_to_formulas": False, "strings_to_urls": False})
+
+
+pptx_chart_xlsx.Workbook = _TextOnlyWorkbook
 
 
 def _rgb(hex_: str) -> RGBColor:
