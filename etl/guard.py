@@ -399,32 +399,40 @@ def _vm_size() -> int:
     return 0
 
 
-def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIMEOUT, memory: int = CHILD_MEMORY) -> Any:
+def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIMEOUT, memory: int = CHILD_MEMORY,
+                 preload: tuple[str, ...] = ()) -> Any:
     """fn(*args) in a forked child with an address-space limit and a wall-clock timeout; its pickled result.
 
     The child only runs native parsing (fastexcel/calamine) and pickling: it must not use polars, whose
     thread pool the parent may have started and which a forked child does not inherit.
     The limit is relative to the inherited address space (importing polars alone reserves about 1 GB).
     Raises ChildFailed when the child dies, runs over time or raises.
+    preload: modules the child imports before the limit is set (their address space is not counted).
     """
-    return Isolated(fn, *args, timeout=timeout, memory=memory).result()
+    return Isolated(fn, *args, timeout=timeout, memory=memory, preload=preload).result()
 
 
 class Isolated:
     """A running run_isolated: the child starts at once, the parent is free until .result() (e.g. to open the DB)."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIMEOUT, memory: int = CHILD_MEMORY):
+    def __init__(self, fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIMEOUT, memory: int = CHILD_MEMORY,
+                 preload: tuple[str, ...] = ()):
         fd, self.out_path = tempfile.mkstemp(prefix="stuurhut-read-", suffix=".pickle")
         os.close(fd)
         self.deadline = time.monotonic() + timeout
         self.value: Any = None
         self.failure: ChildFailed | None = None
-        limit = _vm_size() + memory
         self.pid: int | None = os.fork()
         if self.pid == 0:  # child
             code = 1
             try:
                 faulthandler.disable()  # a contained crash must not print a Python stack to the user's terminal
+                # nor a native one (Rust prints its allocation failures and panics straight to fd 2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                for module in preload:  # e.g. pyarrow: the parent no longer imports it, and its arenas reserve
+                    __import__(module)  # hundreds of MB of address space that must not eat the parse's budget
+                limit = _vm_size() + memory
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
                 resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
                 try:

@@ -220,7 +220,7 @@ def _read_workbook(path: Path, isolate: bool) -> ReadResult | tuple[guard.Isolat
     if isolate:
         import fastexcel  # noqa: F401 - imported once here rather than in every child
 
-        child = guard.Isolated(parse_workbook, str(path))
+        child = guard.Isolated(parse_workbook, str(path), preload=("pyarrow",))
         return child, _sha256(path)  # hashed while the child parses
     sha = _sha256(path)
     try:
