@@ -167,6 +167,21 @@ def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None =
     download_buttons(df, name, key, lang)
 
 
+def text_table(df: pl.DataFrame, name: str, key: str, lang: str | None = None) -> None:
+    """A few rows of sentences (open bottlenecks) in full: a static table wraps text a data grid cuts off.
+
+    Dates as 17-12-2021, empty cells "–", spreadsheet text escaped so it shows literally; the same downloads.
+    """
+    shown = df.select(
+        # non-breaking hyphens (U+2011): a narrow Datum column wraps "08-02-" and "2022" onto two lines otherwise
+        (pl.col(c).dt.strftime("%d\u2011%m\u2011%Y") if dtype == pl.Date else pl.col(c).cast(pl.String))
+        .fill_null("–").map_elements(md_escape, return_dtype=pl.String)
+        for c, dtype in df.schema.items()
+    )
+    st.table(shown, hide_index=True)
+    download_buttons(df, name, key, lang)
+
+
 def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str = "grafiek", key: str = "chart",
           lang: str | None = None) -> None:
     """A themed chart, its finding as alt text, and the data behind it in an expander (with downloads)."""

@@ -51,7 +51,7 @@ else:
     for col, sev in zip(cols, ("hoog", "middel", "laag", "onbekend"), strict=True):
         col.metric(t(f"severity.{sev}"), counts[sev])
     open_ = overview.bottleneck_table(overview.open_bottlenecks(wh, f.deal, f.as_of_arg), lang)
-    components.table(open_, f"knelpunten_{f.deal}", key="bottlenecks", lang=lang)
+    components.text_table(open_, f"knelpunten_{f.deal}", key="bottlenecks", lang=lang)  # Knelpunt and Actie in full
 
 st.header(t("overview.freshness"))
 a, b = st.columns(2)

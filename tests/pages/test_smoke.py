@@ -33,7 +33,7 @@ def metric(at: AppTest, label: str):
 
 def table_with(at: AppTest, column: str):
     """The first table on the page that has this column header."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
+    found = [d.value for d in [*at.dataframe, *at.table] if column in d.value.columns]
     assert found, f"no table with column {column!r}"
     return found[0]
 
