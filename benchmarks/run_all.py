@@ -57,6 +57,21 @@ def scale_db(params: dict, out: Path = OUT) -> tuple[Path, float | None]:
     return db, seconds
 
 
+def quiet_streamlit() -> None:
+    """No "missing ScriptRunContext" chatter from the in-process AppTests; page failures are reported as figures."""
+    import logging
+
+    from streamlit import config
+    from streamlit import logger as st_logger
+    from streamlit.runtime.scriptrunner_utils import script_run_context  # noqa: F401  (creates its logger now)
+
+    config.set_option("logger.level", "error")
+    st_logger.set_log_level("error")
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _failed(title: str, exc: BaseException) -> Section:
     sec = Section(title)
     sec.figures.append(Figure("benchmark", "FOUT", "draait", False, f"{type(exc).__name__}: {str(exc)[:300]}"))
@@ -127,9 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     a = ap.parse_args(argv)
     params = SMALL if a.small else FULL
-    from streamlit import logger as st_logger
-
-    st_logger.set_log_level("error")  # AppTest's ScriptRunContext chatter; page failures are reported as figures
+    quiet_streamlit()
     t = time.perf_counter()
     db, load_s = scale_db(params, a.out)
     built = f"opgebouwd in {load_s:.0f} s via de echte lader" if load_s is not None else "uit de cache"
