@@ -224,13 +224,17 @@ def _check_key(model: type[Sheet], cols: tuple[Column, ...], result: pl.DataFram
     groups = dup.group_by(keys, maintain_order=True).agg(pl.col("source_row").sort().alias("rows"))
     column = by_name[keys[0]].header
 
+    def value(k: str, v: object) -> str:
+        # a personal key part (respondent, e-mail) never goes into a message: messages reach logs and screens
+        return "(leeg)" if v is None else "(persoonsgegeven, niet getoond)" if by_name[k].pii else show(v)
+
     def message(rec: dict) -> str:
         rows = rec["rows"]
         times = COUNT_WORDS.get(len(rows), str(len(rows)))
         if len(keys) == 1:
-            what = f"{column} {show(rec[keys[0]])}"
+            what = f"{column} {value(keys[0], rec[keys[0]])}"
         else:
-            parts = [f"{by_name[k].header} {show(rec[k]) if rec[k] is not None else '(leeg)'}" for k in keys]
+            parts = [f"{by_name[k].header} {value(k, rec[k])}" for k in keys]
             what = "De combinatie " + ", ".join(parts)
         return f"{what} komt {times} keer voor (rij {rows_text(rows)}); elke {column} mag maar één keer voorkomen" \
             if len(keys) == 1 else f"{what} komt {times} keer voor (rij {rows_text(rows)}); maak de rijen uniek of voeg ze samen"
