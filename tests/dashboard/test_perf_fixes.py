@@ -246,3 +246,32 @@ def test_a_file_without_the_table_falls_back_to_the_macro(full_db: Path, tmp_pat
     assert got.equals(expected)
     assert {k[0] for k in wh._cache} >= {"indicator_values"}  # answered by the macro
     wh.close()
+
+
+def _arrow_table_app() -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    from dashboard import components
+
+    def no_pandas(*a, **k):
+        raise AssertionError("st.dataframe converted the table through pandas")
+
+    pl.DataFrame.to_pandas = no_pandas
+    components.table(pl.DataFrame({"Organisatie": ["Gemeente Aadorp", "Gemeente Bedum"], "Opkomst": [0.78, None],
+                                   "Datum": [dt.date(2022, 3, 15), None]}), "opkomst", key="t", lang="nl")
+
+
+def test_tables_go_to_the_browser_as_arrow() -> None:
+    real = pl.DataFrame.to_pandas
+    try:
+        at = AppTest.from_function(_arrow_table_app, default_timeout=30).run()
+    finally:
+        pl.DataFrame.to_pandas = real
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.dataframe[0].value
+    assert list(shown.columns) == ["Organisatie", "Opkomst", "Datum"]
+    assert shown["Organisatie"].tolist() == ["Gemeente Aadorp", "Gemeente Bedum"]
+    assert shown["Opkomst"].iloc[0] == 0.78
+    assert "DD-MM-YYYY" in str(at.dataframe[0].proto)  # the Dutch date format still applies
