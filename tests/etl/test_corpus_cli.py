@@ -31,7 +31,7 @@ def _corpus() -> Path | None:
 
 CORPUS = _corpus()
 FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "README.md") if CORPUS else []
-pytestmark = pytest.mark.skipif(CORPUS is None, reason="shared/corpus is not present")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(CORPUS is None, reason="shared/corpus is not present")]
 
 # words a Dutch message is made of, and English words that would betray a raw library error
 DUTCH = re.compile(r"\b(is|de|het|een|niet|geen|van|kolom|tabblad|rij|bestand|verwacht|vul|kies)\b", re.I)

@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 MAX_SECONDS = 30.0
 MAX_RSS = 1024**3  # peak resident memory of the CLI and every process it started
 WORKERS = 3
+pytestmark = pytest.mark.slow  # about a minute on 2 cores: 70 CLI runs
 
 
 @dataclass
