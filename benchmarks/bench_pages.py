@@ -240,7 +240,7 @@ def run(db: Path, deal: str = "SC01", small: bool = False, repeat: int = 7) -> S
             ratio = r["warm"] / r["naive"]
             sec.figures.append(Figure(
                 f"{r['page']}: / naïeve versie ({', '.join(r['facts'][:3])}{', ...' if len(r['facts']) > 3 else ''}; "
-                f"{r['rows']:,} rijen)".replace(",", "."),
+                f"{r['rows']:_} rijen)".replace("_", "."),
                 f"{ratio * 100:.1f}% ({ms:.0f} ms / {r['naive'] * 1000:.0f} ms)", f"<= {TARGET_RATIO * 100:.0f}%",
                 ratio <= TARGET_RATIO))
     small = [r["page"] for r in rows if r.get("naive") is not None and r["rows"] < 50_000]
