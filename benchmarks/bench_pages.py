@@ -192,6 +192,11 @@ def fact_rows(db: Path, facts: tuple[str, ...]) -> int:
         return sum(con.table(f"raw.{t}").count("*").fetchall()[0][0] for t in facts)
 
 
+def dutch(n: int) -> str:
+    """12345 -> "12.345"."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _time(fn) -> float:
     t = time.perf_counter()
     fn()
@@ -240,7 +245,7 @@ def run(db: Path, deal: str = "SC01", small: bool = False, repeat: int = 7) -> S
             ratio = r["warm"] / r["naive"]
             sec.figures.append(Figure(
                 f"{r['page']}: / naïeve versie ({', '.join(r['facts'][:3])}{', ...' if len(r['facts']) > 3 else ''}; "
-                f"{r['rows']:_} rijen)".replace("_", "."),
+                f"{dutch(r['rows'])} rijen)",
                 f"{ratio * 100:.1f}% ({ms:.0f} ms / {r['naive'] * 1000:.0f} ms)", f"<= {TARGET_RATIO * 100:.0f}%",
                 ratio <= TARGET_RATIO))
     small = [r["page"] for r in rows if r.get("naive") is not None and r["rows"] < 50_000]
