@@ -143,7 +143,8 @@ def measure_runs(path: Path, repeat: int, tree: bool = False) -> dict[str, list[
     """Per run, alternating: bare read and whole load seconds, largest single-process RSS, and (tree=True) the
     peak memory of the process tree (root RSS + the forked reader child's own pages) in MiB."""
     bare_code = f"import polars as pl; pl.read_excel({str(path)!r}, sheet_id=0)"
-    out: dict[str, list[float]] = {k: [] for k in ("load", "bare", "load_rss", "bare_rss", "load_tree", "bare_tree")}
+    out: dict[str, list[float]] = {k: [] for k in ("load", "bare", "load_rss", "bare_rss", "load_tree", "bare_tree",
+                                                   "load_cpu", "bare_cpu")}
     for _ in range(repeat):
         b = run_process([PY, "-c", bare_code], tree=tree)
         with tempfile.TemporaryDirectory() as tmp:
@@ -153,7 +154,7 @@ def measure_runs(path: Path, repeat: int, tree: bool = False) -> dict[str, list[
         if r.rc != 0:
             raise SystemExit(f"load failed (rc {r.rc}): {r.err}")
         for k, v in (("load", r.seconds), ("bare", b.seconds), ("load_rss", r.peak_mib), ("bare_rss", b.peak_mib),
-                     ("load_tree", r.tree_mib), ("bare_tree", b.tree_mib)):
+                     ("load_tree", r.tree_mib), ("bare_tree", b.tree_mib), ("load_cpu", r.cpu), ("bare_cpu", b.cpu)):
             out[k].append(v)
     return out
 
@@ -188,6 +189,14 @@ def run(small: bool = False, repeat: int = 3) -> Section:
     sec.notes.append(f"grootste enkele proces bij load {_n(n1m)} rijen: {max(m1m['load_rss']):.0f} MiB RSS (het "
                      f"leeskind: calamine houdt het hele blad als cellen in het geheugen); bij {_n(n100)} rijen "
                      f"{max(m100['load_rss']):.0f} MiB")
+    cpu100 = median(m100["load_cpu"]) / median(m100["bare_cpu"])
+    sec.notes.append(f"zelfde {_n(n100)} rijen in CPU-tijd (user+sys van de procesboom, minder gevoelig voor een drukke "
+                     f"machine): load {median(m100['load_cpu']):.2f} s / kaal {median(m100['bare_cpu']):.2f} s = "
+                     f"{cpu100:.2f}x; de wandkloktijd hierboven is alleen eerlijk als de machine rustig was")
+    floor = run_process([PY, "-c", "import duckdb, fastexcel, pyarrow, etl.load, etl.read"]).peak_mib
+    sec.notes.append(f"ondergrens: alleen de imports van de loader (polars, duckdb, pydantic, pyarrow) kosten al "
+                     f"{floor:.0f} MiB RSS = {floor / arrow:.1f}x de Arrow-grootte van {_n(n1m)} rijen; 4x is met deze "
+                     "bibliotheken in één proces niet haalbaar, ook niet met een stroomsgewijze lezer")
     sec.notes.append("losse metingen (s): " + ", ".join(
         f"{k} {_n(n)}: {' / '.join(f'{x:.2f}' for x in m[k])}"
         for n, m in ((n100, m100), (n1m, m1m)) for k in ("load", "bare")))

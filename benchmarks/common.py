@@ -22,7 +22,8 @@ _WRAP = (
     "import resource,subprocess,sys,time,json;t=time.perf_counter();"
     "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
     "w=time.perf_counter()-t;"
-    "print(json.dumps({'rc':r.returncode,'s':w,'kib':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+    "print(json.dumps({'rc':r.returncode,'s':w,'kib':u.ru_maxrss,'cpu':u.ru_utime+u.ru_stime,"
     "'err':r.stderr.decode(errors='replace')[-2000:]}))"
 )
 
@@ -54,7 +55,8 @@ _WRAP_TREE = (
     "        except OSError: pass\n"
     "    peak=max(peak,total); time.sleep(0.02)\n"
     "w=time.perf_counter()-t;err=p.stderr.read()\n"
-    "print(json.dumps({'rc':p.returncode,'s':w,'kib':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    "u=resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc':p.returncode,'s':w,'kib':u.ru_maxrss,'cpu':u.ru_utime+u.ru_stime,"
     "'tree':peak,'err':err.decode(errors='replace')[-2000:]}))\n"
 )
 
@@ -66,6 +68,7 @@ class Run:
     rc: int
     err: str = ""
     tree_mib: float = 0.0  # peak of root RSS + descendants' private memory (sampled; only with tree=True)
+    cpu: float = 0.0  # user + system CPU seconds of the whole process tree: far less sensitive to a busy machine
 
 
 def run_process(cmd: list[str], env: dict | None = None, tree: bool = False) -> Run:
@@ -73,7 +76,7 @@ def run_process(cmd: list[str], env: dict | None = None, tree: bool = False) -> 
     out = subprocess.run([PY, "-c", _WRAP_TREE if tree else _WRAP, *cmd], capture_output=True, text=True,
                          env={**os.environ, **(env or {})}, cwd=ROOT, check=True)
     d = json.loads(out.stdout.strip().splitlines()[-1])
-    return Run(d["s"], d["kib"] / 1024, d["rc"], d["err"], d.get("tree", 0) / 1024)
+    return Run(d["s"], d["kib"] / 1024, d["rc"], d["err"], d.get("tree", 0) / 1024, d.get("cpu", 0.0))
 
 
 def median(xs: list[float]) -> float:
