@@ -224,7 +224,14 @@ def _budget(rows: dict[str, dict], year: int, last_year: int | None, carry: pl.D
     shown = [rows[c] for c in BUDGET if c in rows]
     spent = rows.get("dev_budget_spent")
     surplus = rows.get("dev_budget_surplus")
-    if surplus and surplus["value"] is not None and surplus["value"] < 0:
+    provisional = carry.filter((pl.col("year") == year) & pl.col("provisional")).height > 0 \
+        if "provisional" in carry.columns else False
+    if provisional and surplus and surplus["value"] is not None:
+        # spending so far in a year still in progress: nothing has carried over yet
+        title = (f"Ontwikkelbudget {year}: nu nog {fmt_value(surplus['value'], 'euro')} niet besteed (jaar loopt nog)"
+                 if surplus["value"] >= 0 else
+                 f"Ontwikkelbudget {year}: nu al {fmt_value(-surplus['value'], 'euro')} overschreden (jaar loopt nog)")
+    elif surplus and surplus["value"] is not None and surplus["value"] < 0:
         title = f"Ontwikkelbudget {year}: {fmt_value(-surplus['value'], 'euro')} overschreden"
     elif surplus and surplus["value"] is not None and last_year is not None and year >= last_year:
         title = f"Ontwikkelbudget: {fmt_value(surplus['value'], 'euro')} niet besteed aan het einde van de deal"
@@ -253,7 +260,8 @@ def _carry_over_chart(carry: pl.DataFrame, year: int) -> tuple[ChartSpec | None,
     spent = row["realised"] if known else row["realised_so_far"]
     left = row["surplus"] if known else row["available"] - spent
     cats = [f"Begroot {year}", "Doorgeschoven", "Beschikbaar",
-            "Besteed" if known else "Besteed tot nu", f"Over voor {year + 1}" if known else "Nog niet besteed"]
+            "Besteed" if known and not row.get("provisional") else "Besteed tot nu",
+            f"Over voor {year + 1}" if known and not row.get("provisional") else "Nog niet besteed"]
     note = (f"Beschikbaar {year} = begroot {fmt_value(row['budgeted'], 'euro')} + doorgeschoven uit {year - 1} "
             f"{fmt_value(row['carried_in'], 'euro')}.")
     if not known:

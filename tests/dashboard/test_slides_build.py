@@ -214,3 +214,25 @@ def test_cli_errors_in_dutch(full_db: Path, tmp_path: Path, capsys):
                  "-o", str(tmp_path / "x.pdf")]) == 2
     assert "ongeldige datum bij --as-of: 'gisteren'" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.pptx").exists()
+
+
+def test_budget_title_for_a_year_in_progress_is_provisional():
+    # October 2022: what is left of 2022 is spending so far, not money that has carried over to 2023
+    import polars as pl
+
+    from dashboard.slides.build import _budget
+
+    carry = pl.DataFrame({"year": [2022], "cost_type": ["ontwikkeling"], "budgeted": [400000.0],
+                          "carried_in": [362600.0], "available": [762600.0], "realised": [235950.0],
+                          "realised_so_far": [235950.0], "surplus": [526650.0], "posts_unknown": [0],
+                          "provisional": [True]})
+    from dashboard.queries.indicators import SCHEMA
+
+    row = dict.fromkeys(SCHEMA) | {"indicator": "dev_budget_surplus", "value": 526650.0, "label_nl": "Ontwikkelbudget",
+                                   "unit": "euro", "accrual": "none", "status": "on_target"}
+    rows = {"dev_budget_surplus": row}
+    assert _budget(rows, 2022, 2023, carry).title == "Ontwikkelbudget 2022: nu nog € 526.650 niet besteed (jaar loopt nog)"
+    slide = _budget(rows, 2022, 2023, carry)
+    assert slide.chart.categories[-2:] == ["Besteed tot nu", "Nog niet besteed"]
+    rows["dev_budget_surplus"]["value"] = -1200.0
+    assert _budget(rows, 2022, 2023, carry).title == "Ontwikkelbudget 2022: nu al € 1.200 overschreden (jaar loopt nog)"
