@@ -135,3 +135,18 @@ def test_progress_shows_on_stderr_after_a_second(monkeypatch, capsys):
     time.sleep(0.6)
     p.close()
     assert "bezig (5 s): lezen: groot.xlsx" in capsys.readouterr().err
+
+
+def test_output_into_a_closed_pipe_gives_no_traceback(tmp_path) -> None:
+    # `stuurhut load ... | head`: the reader stops early; no Python traceback on stderr, exit 141 like Unix tools
+    import subprocess
+    import sys
+
+    code = ("import sys, dashboard.queries.cli as c\n"
+            "def boom(args):\n    raise BrokenPipeError\n"
+            "c.cli_deals = boom\n"
+            "from etl.cli import main\n"
+            f"sys.exit(main(['deals', '--db', {str(tmp_path / 'x.duckdb')!r}]))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 141
+    assert "Traceback" not in out.stderr
