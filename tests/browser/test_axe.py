@@ -13,7 +13,6 @@ STUURHUT_AXE_JS may point at another axe.min.js.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import re
@@ -22,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.navigation import PAGES
+from tests.browser.conftest import NEEDS_CHROMIUM, chromium_page, shots
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_DIR = Path(__file__).with_name(".axe")
 AXE_JS = Path(os.environ.get("STUURHUT_AXE_JS") or AXE_DIR / "node_modules" / "axe-core" / "axe.min.js")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -34,13 +33,10 @@ LANGS = ("nl", "en")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"),
+    NEEDS_CHROMIUM,
     pytest.mark.skipif(not AXE_JS.is_file(), reason=f"needs axe-core: npm install --prefix {AXE_DIR} axe-core@4"),
 ]
 
-_spec = importlib.util.spec_from_file_location("make_screenshots", ROOT / "docs" / "make_screenshots.py")
-shots = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(shots)
 
 # page key -> language -> impact -> number of violating nodes (filled by the tests, written at the end)
 RESULTS: dict[str, dict[str, dict[str, int]]] = {}
@@ -107,16 +103,9 @@ def add(key: str, lang: str, found: dict[str, int]) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):
-    pytest.importorskip("playwright")
-    from playwright.sync_api import sync_playwright
-
-    db = shots.build_demo(tmp_path_factory.mktemp("axe"))
-    with shots.serve(db) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=shots.CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        yield base, page
-        browser.close()
+def site(demo_base: str):
+    with chromium_page({"width": 1440, "height": 1000}) as page:
+        yield demo_base, page
     write_results()
 
 

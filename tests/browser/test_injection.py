@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import subprocess
 import sys
@@ -18,10 +17,10 @@ from dashboard import downloads
 from dashboard.db import Warehouse
 from dashboard.navigation import PAGES
 from etl.load import load_files
+from tests.browser.conftest import CHROMIUM, chromium_page, shots
 from tests.injection_data import DEAL, FORMULAS, HTML_PAYLOADS, HYPERLINK, write_injection_delivery
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 FORMULA_START = ("=", "+", "-", "@")
 # where the payloads are shown: (page, what): bottlenecks (Knelpunt and Actie), meeting titles, survey text answers
 SHOWN_ON = {"overzicht": "knelpunten", "bijeenkomsten": "titels", "enquete": "open antwoorden"}
@@ -131,25 +130,16 @@ def test_sql_is_only_built_with_bound_parameters():
 
 # --- the browser ----------------------------------------------------------------------------------------------
 
-_spec = importlib.util.spec_from_file_location("make_screenshots", ROOT / "docs" / "make_screenshots.py")
-shots = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(shots)
 
 
 @pytest.fixture(scope="module")
 def browser_page(db: Path):
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium (apt-get install chromium)")
-    pytest.importorskip("playwright")
-    from playwright.sync_api import sync_playwright
-
-    with shots.serve(db) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=shots.CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    with shots.serve(db) as base, chromium_page({"width": 1400, "height": 2400}) as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         yield base, page, dialogs
-        browser.close()
 
 
 @pytest.mark.browser

@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
 from dashboard.navigation import PAGES
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser.conftest import NEEDS_CHROMIUM, chromium_page, shots
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"),
+    NEEDS_CHROMIUM,
 ]
 
-_spec = importlib.util.spec_from_file_location("make_screenshots", ROOT / "docs" / "make_screenshots.py")
-shots = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(shots)
 
 DUTCH_EURO = re.compile(r"^-?€ \d{1,3}(\.\d{3})+$")  # "€ 12.500", "-€ 114.050"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):
-    pytest.importorskip("playwright")
-    from playwright.sync_api import sync_playwright
-
-    db = shots.build_demo(tmp_path_factory.mktemp("browser"))
-    with shots.serve(db) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=shots.CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 2400})
-        yield base, page
-        browser.close()
+def site(demo_base: str):
+    with chromium_page({"width": 1440, "height": 2400}) as page:
+        yield demo_base, page
 
 
 def problems(page) -> tuple[list[str], bool]:

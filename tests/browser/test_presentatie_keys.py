@@ -2,42 +2,29 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser.conftest import NEEDS_CHROMIUM, chromium_page, shots
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)"),
+    NEEDS_CHROMIUM,
 ]
-
-_spec = importlib.util.spec_from_file_location("make_screenshots", ROOT / "docs" / "make_screenshots.py")
-shots = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(shots)
 
 
 @pytest.fixture(scope="module")
-def presenting(tmp_path_factory: pytest.TempPathFactory):
-    pytest.importorskip("playwright")
-    from playwright.sync_api import sync_playwright
-
-    db = shots.build_demo(tmp_path_factory.mktemp("presentatie"))
-    with shots.serve(db) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=shots.CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
+def presenting(demo_base: str):
+    base = demo_base
+    with chromium_page({"width": 1440, "height": 900}) as page:
         page.goto(f"{base}/presentatie?deal=CDOR")
         shots.settle(page)
         page.get_by_role("button", name="Presentatie starten").click()
         page.wait_for_function("() => location.search.includes('slide=1')")
         shots.settle(page)
         yield page
-        browser.close()
 
 
 def counter(page) -> str:
