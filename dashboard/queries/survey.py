@@ -111,6 +111,18 @@ def _change(v: float | None, lang: str) -> str:
     return text if text.startswith("-") or text in ("0", "0,0", "0.0") else "+" + text
 
 
+def _mean(lang: str) -> pl.Expr:
+    """A 1-5 mean as Dutch (or English) text, under its display header."""
+    return pl.col("mean_score").map_elements(lambda v: _score(v, lang), return_dtype=pl.String, skip_nulls=False) \
+        .alias("Gemiddelde (1-5)" if lang == "nl" else "Mean (1-5)")
+
+
+def _mean_and_change(lang: str) -> tuple[pl.Expr, pl.Expr]:
+    change = pl.col("change").map_elements(lambda v: _change(v, lang), return_dtype=pl.String, skip_nulls=False) \
+        .alias("Verandering" if lang == "nl" else "Change")
+    return _mean(lang), change
+
+
 def question_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
     nl = lang == "nl"
     return df.select(
@@ -118,10 +130,7 @@ def question_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
         pl.format("{} {}", "question_code", "question_text").alias("Vraag" if nl else "Question"),
         pl.col("theme").alias("Thema" if nl else "Theme"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
-        pl.col("mean_score").map_elements(lambda v: _score(v, lang), return_dtype=pl.String, skip_nulls=False)
-        .alias("Gemiddelde (1-5)" if nl else "Mean (1-5)"),
-        pl.col("change").map_elements(lambda v: _change(v, lang), return_dtype=pl.String, skip_nulls=False)
-        .alias("Verandering" if nl else "Change"),
+        *_mean_and_change(lang),
     )
 
 
@@ -132,10 +141,7 @@ def theme_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
         pl.col("theme").alias("Thema" if nl else "Theme"),
         pl.col("questions").alias("Vragen" if nl else "Questions"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
-        pl.col("mean_score").map_elements(lambda v: _score(v, lang), return_dtype=pl.String, skip_nulls=False)
-        .alias("Gemiddelde (1-5)" if nl else "Mean (1-5)"),
-        pl.col("change").map_elements(lambda v: _change(v, lang), return_dtype=pl.String, skip_nulls=False)
-        .alias("Verandering" if nl else "Change"),
+        *_mean_and_change(lang),
     )
 
 
@@ -144,8 +150,7 @@ def group_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
     return df.select(
         pl.col("group_value").fill_null("onbekend" if nl else "unknown").alias("Groep" if nl else "Group"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
-        pl.col("mean_score").map_elements(lambda v: _score(v, lang), return_dtype=pl.String, skip_nulls=False)
-        .alias("Gemiddelde (1-5)" if nl else "Mean (1-5)"),
+        _mean(lang),
     )
 
 
