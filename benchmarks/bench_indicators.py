@@ -39,7 +39,7 @@ def build(db: Path, attendance_rows: int = 1_000_000, meetings: int = 20_000) ->
         delivery_id=pl.lit(ids["meetings"]), source_row=pl.col("n") + 2,
         id=pl.format("M{}", pl.col("n")),
         date=pl.lit(start) + pl.duration(days=pl.col("n") % 1095),
-        kind=pl.col("n").map_elements(lambda i: KINDS[i % len(KINDS)], return_dtype=pl.String),
+        kind=(pl.col("n") % len(KINDS)).replace_strict(dict(enumerate(KINDS)), return_dtype=pl.String),
         title=pl.lit(None, pl.String), part=pl.format("OT{}", pl.col("n") % 6 + 1),
         form=pl.lit("online"), status=pl.lit(None, pl.String), invited=pl.lit(12),
     ).drop("n")

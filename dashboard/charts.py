@@ -13,7 +13,17 @@ import altair as alt
 import polars as pl
 
 from dashboard import theme
-from dashboard.format import fmt_change, fmt_count, fmt_date, fmt_money, fmt_ratio, fmt_value, is_change
+from dashboard.format import (
+    fmt_change,
+    fmt_count,
+    fmt_date,
+    fmt_money,
+    fmt_ratio,
+    fmt_value,
+    formatted,
+    formatted_rows,
+    is_change,
+)
 from dashboard.i18n import t
 
 MAX_ROWS = 5000  # never send more rows than this to the browser
@@ -243,10 +253,8 @@ def waterfall(df: pl.DataFrame, lang: str = "nl", title: str | None = None) -> a
     _rows(df, "waterfall")
     if df.height == 0:
         return _empty(describe_waterfall(df, lang))
-    w = _waterfall_table(df).with_columns(
-        label=pl.col("amount").map_elements(lambda a: fmt_money(a, lang), return_dtype=pl.String),
-        sort=pl.int_range(pl.len()),
-    )
+    w = _waterfall_table(df)
+    w = w.with_columns(label=formatted(w["amount"], fmt_money, lang), sort=pl.int_range(pl.len()))
     w = w.with_columns(
         what=pl.when(pl.col("kind") != "delta").then(pl.lit(t("chart.waterfall.level", lang)))
         .when(pl.col("amount") >= 0).then(pl.lit(t("chart.waterfall.plus", lang)))
@@ -298,8 +306,8 @@ def timeline(df: pl.DataFrame, as_of: dt.date, lang: str = "nl") -> alt.TopLevel
         return _empty(describe_timeline(df, as_of, lang))
     d = _timeline_table(df, as_of).with_columns(
         state=pl.when(pl.col("late")).then(pl.lit(t("chart.timeline.late", lang))).otherwise(pl.lit(t("chart.timeline.ok", lang))),
-        planned_nl=pl.col("planned").map_elements(lambda x: fmt_date(x, lang), return_dtype=pl.String),
-        done_nl=pl.col("done").map_elements(lambda x: fmt_date(x, lang), return_dtype=pl.String),
+        planned_nl=formatted(df["planned"], fmt_date, lang),
+        done_nl=formatted(df["done"], fmt_date, lang),
         label=pl.when(pl.col("late")).then(pl.lit("! " + t("chart.timeline.late", lang))).otherwise(pl.lit("")),
     )
     scale = alt.Scale(domain=[t("chart.timeline.ok", lang), t("chart.timeline.late", lang)],
@@ -343,7 +351,8 @@ def target_vs_actual(df: pl.DataFrame, unit: str = "count", lang: str = "nl", ti
     long = pl.concat([
         df.select("category", pl.lit(actual).alias("what"), pl.col("actual").cast(pl.Float64).alias("amount")),
         df.select("category", pl.lit(target).alias("what"), pl.col("target").cast(pl.Float64).alias("amount")),
-    ]).with_columns(label=pl.col("amount").map_elements(lambda a: fmt_value(a, unit, lang), return_dtype=pl.String))
+    ])
+    long = long.with_columns(label=formatted(long["amount"], fmt_value, unit, lang))
     fmt = theme.number_format(unit)
     tip = [alt.Tooltip("category:N", title=t("chart.category", lang)), alt.Tooltip("what:N", title=" "),
            alt.Tooltip("label:N", title=t("chart.value", lang))]
@@ -423,9 +432,8 @@ def team_meetings(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevel
         return _empty(describe_team_meetings(df, year, lang))
     d = df.select(
         "part", pl.col("part_name").fill_null(""), pl.col("held").cast(pl.Float64),
-        status=pl.col("meetings_status").map_elements(lambda s: theme.status(s).word(lang), return_dtype=pl.String),
-        label=pl.struct("meetings_status", "held").map_elements(
-            lambda r: f"{theme.status(r['meetings_status']).icon} {fmt_count(r['held'], lang)}", return_dtype=pl.String),
+        status=formatted(df["meetings_status"], lambda s: theme.status(s).word(lang)),
+        label=formatted_rows(df, lambda r: f"{theme.status(r['meetings_status']).icon} {fmt_count(r['held'], lang)}"),
     )
     tip = [alt.Tooltip("part:N", title=t("chart.part", lang)), alt.Tooltip("part_name:N", title=" "),
            alt.Tooltip("held:Q", title=t("chart.team_meetings.held", lang), format=theme.FMT_COUNT),
@@ -470,7 +478,7 @@ def end_results_status(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     order = {c: i for i, c in enumerate(WORK_STATUSES)}
     d = df.select(
         "part", pl.col("part_name").fill_null(""), "end_results",
-        status=pl.col("status").map_elements(lambda s: work_status_label(s, lang), return_dtype=pl.String),
+        status=formatted(df["status"], work_status_label, lang),
         rank=pl.col("status").replace_strict(order, default=len(order), return_dtype=pl.Int32),
     )
     tip = [alt.Tooltip("part:N", title=t("chart.part", lang)), alt.Tooltip("part_name:N", title=" "),
@@ -508,8 +516,7 @@ def communication(df: pl.DataFrame, period: str, period_text: str, lang: str = "
     if df.height == 0:
         return _empty(describe_communication(df, period_text, lang))
     labels = [t(f"comms.channel.{c}", lang) for c in CHANNELS]
-    d = df.select(period, "items", "channel", label=pl.col("channel").map_elements(
-        lambda c: t(f"comms.channel.{c}", lang), return_dtype=pl.String))
+    d = df.select(period, "items", "channel", label=formatted(df["channel"], lambda c: t(f"comms.channel.{c}", lang)))
     totals = df.group_by(period).agg(pl.col("items").sum()).sort(period)
     if period == "month":
         x = alt.X("month:O", timeUnit="yearmonth", title=None, axis=alt.Axis(format="%b", labelAngle=0))
@@ -573,9 +580,10 @@ def partners_by_kind(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         return _empty(describe_partners_by_kind(df, lang))
     labels = [t(f"comms.kind.{k}", lang) for k in PARTNER_KINDS]
     rank = {k: i for i, k in enumerate(PARTNER_KINDS)}
-    d = df.filter(pl.col("active") > 0).select(
+    active = df.filter(pl.col("active") > 0)
+    d = active.select(
         "year", "active", rank=pl.col("partner_kind").replace_strict(rank, default=len(rank), return_dtype=pl.Int32),
-        kind=pl.col("partner_kind").map_elements(lambda k: t(f"comms.kind.{k}", lang), return_dtype=pl.String))
+        kind=formatted(active["partner_kind"], lambda k: t(f"comms.kind.{k}", lang)))
     totals = df.group_by("year").agg(pl.col("active").sum()).sort("year")
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
     tip = [alt.Tooltip("year:O", title=t("comms.col.year", lang)), alt.Tooltip("kind:N", title=t("comms.col.kind", lang)),
@@ -750,14 +758,12 @@ def budget_posts(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelM
     if df.height == 0:
         return _empty(describe_budget_posts(df, year, lang))
     budgeted_w, realised_w = t("budget.budgeted", lang), t("budget.realised", lang)
-    named = df.with_columns(
-        item=pl.format("{} ({})", "post", pl.col("cost_type").map_elements(lambda c: cost_type_label(c, lang),
-                                                                           return_dtype=pl.String)))
+    named = df.with_columns(item=pl.format("{} ({})", "post", formatted(df["cost_type"], cost_type_label, lang)))
     long = pl.concat([
         named.select("item", pl.lit(budgeted_w).alias("what"), pl.col("budgeted").alias("amount")),
         named.select("item", pl.lit(realised_w).alias("what"), pl.col("realised").alias("amount")),
-    ]).with_columns(money=pl.col("amount").map_elements(lambda a: fmt_money(a, lang), return_dtype=pl.String,
-                                                        skip_nulls=False))
+    ])
+    long = long.with_columns(money=formatted(long["amount"], fmt_money, lang, skip_nulls=False))
     tip = [alt.Tooltip("item:N", title=t("budget.post", lang)), alt.Tooltip("what:N", title=" "),
            alt.Tooltip("money:N", title=t("chart.amount", lang))]
     chart = alt.Chart(long).mark_bar().encode(
@@ -790,7 +796,8 @@ def contributions_by_funder(df: pl.DataFrame, year: int, lang: str = "nl") -> al
     long = pl.concat([
         df.select("organisation", pl.lit(promised_w).alias("what"), pl.col("promised").alias("amount")),
         df.select("organisation", pl.lit(received_w).alias("what"), pl.col("received").alias("amount")),
-    ]).with_columns(money=pl.col("amount").map_elements(lambda a: fmt_money(a, lang), return_dtype=pl.String))
+    ])
+    long = long.with_columns(money=formatted(long["amount"], fmt_money, lang))
     tip = [alt.Tooltip("organisation:N", title=t("budget.funder", lang)), alt.Tooltip("what:N", title=" "),
            alt.Tooltip("money:N", title=t("chart.amount", lang))]
     chart = alt.Chart(long).mark_bar().encode(
@@ -884,9 +891,9 @@ def meetings_timeline(df: pl.DataFrame, year: int, as_of: dt.date, lang: str = "
         return _empty(describe_meetings_timeline(df, year, lang))
     words = [t(f"meetings.status.{s}", lang) for s in MEETING_STATUS_ORDER]
     data = df.with_columns(
-        kind=pl.col("meeting_kind").map_elements(lambda k: meeting_kind_label(k, lang), return_dtype=pl.String),
-        state=pl.col("status").map_elements(lambda s: t(f"meetings.status.{s}", lang), return_dtype=pl.String),
-        date_nl=pl.col("meeting_date").map_elements(lambda d: fmt_date(d, lang), return_dtype=pl.String),
+        kind=formatted(df["meeting_kind"], meeting_kind_label, lang),
+        state=formatted(df["status"], lambda s: t(f"meetings.status.{s}", lang)),
+        date_nl=formatted(df["meeting_date"], fmt_date, lang),
         title=pl.col("title").fill_null(""),
     ).select("meeting_date", "kind", "state", "date_nl", "title", "part")
     tip = [alt.Tooltip("date_nl:N", title=t("meetings.date", lang)), alt.Tooltip("kind:N", title=t("meetings.kind", lang)),
@@ -938,10 +945,9 @@ def attendance_rate(df: pl.DataFrame, by: str, target: float | None, lang: str =
         state=(pl.lit(ok_w) if target is None
                else pl.when(pl.col("rate") < target).then(pl.lit(below_w)).otherwise(pl.lit(ok_w))),
     )
-    data = data.with_columns(label=pl.struct("rate", "present", "invitations", "state").map_elements(
-        lambda r: t("meetings.attendance.label", lang, rate=fmt_ratio(r["rate"], lang), present=r["present"],
-                    n=r["invitations"]) + (f" · {below_w}" if r["state"] == below_w else ""),
-        return_dtype=pl.String))
+    data = data.with_columns(label=formatted_rows(data, lambda r: t(
+        "meetings.attendance.label", lang, rate=fmt_ratio(r["rate"], lang), present=r["present"], n=r["invitations"])
+        + (f" · {below_w}" if r["state"] == below_w else "")))
     order = data.sort("rate")["who"].to_list()
     tip = [alt.Tooltip("who:N", title=t(f"meetings.attendance.{by}", lang)), alt.Tooltip("label:N", title=t("meetings.attendance.rate", lang))]
     base = alt.Chart(data).encode(y=alt.Y("who:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
@@ -997,8 +1003,8 @@ def survey_wave_means(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         return _empty(describe_survey_wave_means(df, lang))
     data = shown.select(
         pl.format("{} {}", "question_code", "question_text").alias("question"), "wave", "mean_score", "respondents",
-        pl.col("mean_score").map_elements(lambda v: _one_decimal(v, lang), return_dtype=pl.String).alias("mean"),
-        pl.col("change").map_elements(lambda v: _signed(v, lang), return_dtype=pl.String, skip_nulls=False).alias("delta"),
+        formatted(shown["mean_score"], _one_decimal, lang).alias("mean"),
+        formatted(shown["change"], _signed, lang, skip_nulls=False).alias("delta"),
     )
     waves = sorted(data["wave"].unique().to_list())
     # the newest wave in the main blue, earlier ones in greys that fade with age (the previous one: 5.9:1 on white)
@@ -1054,9 +1060,8 @@ def survey_themes(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         return _empty(describe_survey_themes(df, lang))
     data = shown.select(
         pl.col("theme").alias("who"), "mean_score", "respondents",
-        pl.struct("mean_score", "change").map_elements(
-            lambda r: _one_decimal(r["mean_score"], lang) + (f" ({_signed(r['change'], lang)})" if r["change"] is not None else ""),
-            return_dtype=pl.String).alias("label"),
+        formatted_rows(shown, lambda r: _one_decimal(r["mean_score"], lang)
+                       + (f" ({_signed(r['change'], lang)})" if r["change"] is not None else "")),
     )
     tip = [alt.Tooltip("who:N", title=t("survey.theme", lang)), alt.Tooltip("label:N", title=t("survey.mean", lang)),
            alt.Tooltip("respondents:Q", title=t("chart.respondents", lang))]
@@ -1083,8 +1088,7 @@ def survey_groups(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         return _empty(describe_survey_groups(df, lang))
     data = shown.select(
         pl.col("group_value").alias("who"), "mean_score", "respondents",
-        pl.struct("mean_score", "respondents").map_elements(
-            lambda r: f"{_one_decimal(r['mean_score'], lang)} (n={r['respondents']})", return_dtype=pl.String).alias("label"),
+        formatted_rows(shown, lambda r: f"{_one_decimal(r['mean_score'], lang)} (n={r['respondents']})"),
     )
     tip = [alt.Tooltip("who:N", title=t("survey.group", lang)), alt.Tooltip("label:N", title=t("survey.mean", lang))]
     return _titled(_mean_bars(data, tip, lang), describe_survey_groups(df, lang), t("survey.groups.subtitle", lang))
@@ -1266,8 +1270,8 @@ def compare_trend(df: pl.DataFrame, mode: str, lang: str = "nl") -> alt.TopLevel
     x_field = "deal_year" if mode == "deal" else "year"
     x_title = t("compare.col.deal_year" if mode == "deal" else "compare.col.calendar_year", lang)
     d = df.with_columns(
-        value_text=pl.col("value").map_elements(lambda v: fmt_value(v, unit, lang), return_dtype=pl.String),
-        status_text=pl.col("status").map_elements(lambda s: theme.status(s).label(lang), return_dtype=pl.String))
+        value_text=formatted(df["value"], fmt_value, unit, lang),
+        status_text=formatted(df["status"], lambda s: theme.status(s).label(lang)))
     tip = [alt.Tooltip("deal:N", title=t("compare.col.deal", lang)),
            alt.Tooltip("year:O", title=t("compare.col.calendar_year", lang)),
            alt.Tooltip("deal_year:O", title=t("compare.col.deal_year", lang)),
@@ -1310,8 +1314,8 @@ def compare_self_assessment(df: pl.DataFrame, deal: str, lang: str = "nl") -> al
         return _empty(describe_compare_self_assessment(df, deal, lang))
     d = d.select(
         "theme", pl.col("latest_score").cast(pl.Float64), pl.col("others_median").cast(pl.Float64),
-        median_text=pl.col("others_median").map_elements(lambda v: fmt_number(v, 1, lang), return_dtype=pl.String),
-        change_text=pl.col("change").map_elements(lambda c: f"{int(c):+d}", return_dtype=pl.String).fill_null("–"),
+        median_text=formatted(d["others_median"], fmt_number, 1, lang),
+        change_text=formatted(d["change"], lambda c: f"{int(c):+d}").fill_null("–"),
         label=pl.col("latest_score").cast(pl.String))
     tip = [alt.Tooltip("theme:N", title=t("compare.col.theme", lang)),
            alt.Tooltip("latest_score:Q", title=t("compare.col.score", lang)),

@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.elements import vega_charts as _vega_charts
 
 from dashboard import altair_speed, charts, downloads, memo, theme  # noqa: F401  (altair_speed: patches Altair)
-from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value, is_change
+from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value, formatted, is_change
 from dashboard.i18n import current_language, t
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -174,12 +174,12 @@ def text_table(df: pl.DataFrame, name: str, key: str, lang: str | None = None) -
 
     Dates as 17-12-2021, empty cells "–", spreadsheet text escaped so it shows literally; the same downloads.
     """
-    shown = df.select(
+    text = df.select(
         # non-breaking hyphens (U+2011): a narrow Datum column wraps "08-02-" and "2022" onto two lines otherwise
-        (pl.col(c).dt.strftime("%d\u2011%m\u2011%Y") if dtype == pl.Date else pl.col(c).cast(pl.String))
-        .fill_null("–").map_elements(md_escape, return_dtype=pl.String)
+        (pl.col(c).dt.strftime("%d\u2011%m\u2011%Y") if dtype == pl.Date else pl.col(c).cast(pl.String)).fill_null("–")
         for c, dtype in df.schema.items()
     )
+    shown = text.select(formatted(text[c], md_escape) for c in text.columns)
     st.table(shown, hide_index=True)
     download_buttons(df, name, key, lang)
 

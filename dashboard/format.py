@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
 
 DASH = "–"  # shown for a missing value
 
@@ -117,3 +121,20 @@ def fmt_target(target_min: float | None, target_max: float | None, unit: str, la
     if lo is not None:
         return f"{'minstens' if nl else 'at least'} {fmt_value(lo, unit, lang)}"
     return f"{'hoogstens' if nl else 'at most'} {fmt_value(hi, unit, lang)}"
+
+
+def formatted(values: pl.Series, fn: Callable[..., str | None], *args: object, skip_nulls: bool = True) -> pl.Series:
+    """`fn(value, *args)` for each value of a small Series (chart or table rows), as a String Series of the same name.
+
+    Runs in Python on the calling thread, never as a Polars callback (map_elements and the like): a native Polars
+    call that holds the GIL while it waits for Polars' thread pool hangs the server for good when another session
+    has a callback on that pool waiting for the GIL. skip_nulls: None stays None (as map_elements did); False
+    hands None to fn too, so fmt_* show "–". NaN is a value, not a null: fmt_* show it as "–".
+    """
+    return pl.Series(values.name, [None if v is None and skip_nulls else fn(v, *args) for v in values.to_list()],
+                     dtype=pl.String)
+
+
+def formatted_rows(frame: pl.DataFrame, fn: Callable[[dict[str, Any]], str | None], name: str = "label") -> pl.Series:
+    """`fn(row)` for each row of a small frame (a dict per row), as a String Series: text from several columns."""
+    return pl.Series(name, [fn(row) for row in frame.iter_rows(named=True)], dtype=pl.String)

@@ -18,6 +18,7 @@ import polars as pl
 
 from dashboard import auth
 from dashboard.auth import Principal
+from dashboard.format import formatted
 from dashboard.i18n import t
 from etl.load import LoadResult, RollbackResult, load_files, rollback
 from etl.problems import Problem
@@ -212,8 +213,8 @@ def text_table(table: pl.DataFrame, escape: Callable[[str], str] = str) -> pl.Da
     row, column, message = table.columns
     return table.select(
         pl.col(row).cast(pl.String).fill_null("–"),
-        pl.col(column).map_elements(escape, return_dtype=pl.String),
-        pl.col(message).map_elements(escape, return_dtype=pl.String),
+        formatted(table[column], escape),
+        formatted(table[message], escape),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.format import fmt_money
+from dashboard.format import fmt_money, formatted
 
 COST_TYPES = ("basis", "ontwikkeling")
 
@@ -72,10 +72,8 @@ MONEY = ("budgeted", "realised", "difference", "carried_in", "available", "surpl
 def display(df: pl.DataFrame, columns: list[str], lang: str = "nl") -> pl.DataFrame:
     """Pick columns, format money in Dutch ("€ 12.500", "–" when unknown) and give the display headers."""
     i = 1 if lang == "en" else 0
-    out = df.select(columns).with_columns(
-        pl.col(c).map_elements(lambda v: fmt_money(v, lang), return_dtype=pl.String, skip_nulls=False)
-        for c in columns if c in MONEY
-    )
+    out = df.select(columns)
+    out = out.with_columns(formatted(out[c], fmt_money, lang, skip_nulls=False) for c in columns if c in MONEY)
     return out.rename({c: HEADERS[c][i] for c in columns if c in HEADERS})
 
 

@@ -92,12 +92,12 @@ HEADERS: dict[str, tuple[str, str]] = {
 
 def display(df: pl.DataFrame, columns: list[str], lang: str = "nl") -> pl.DataFrame:
     """Pick columns, rates as "78%" and partner type NULL as "geen partner", with the display headers."""
-    from dashboard.format import fmt_ratio
+    from dashboard.format import fmt_ratio, formatted
 
     i = 1 if lang == "en" else 0
     out = df.select(columns)
     if "rate" in columns:
-        out = out.with_columns(pl.col("rate").map_elements(lambda v: fmt_ratio(v, lang), return_dtype=pl.String))
+        out = out.with_columns(formatted(out["rate"], fmt_ratio, lang))
     if "partner_kind" in columns:
         out = out.with_columns(pl.col("partner_kind").fill_null("geen partner" if i == 0 else "not a partner"))
     return out.rename({c: HEADERS[c][i] for c in columns if c in HEADERS})

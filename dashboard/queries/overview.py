@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.format import fmt_change, fmt_value, is_change
+from dashboard.format import fmt_change, fmt_value, formatted, is_change
 
 SEVERITIES = ("hoog", "middel", "laag")
 
@@ -151,7 +151,7 @@ def indicator_table(ind: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
     label = "label_en" if lang == "en" else "label_nl"
     d = ind.with_columns(
         label_nl=pl.col(label),
-        status_word=pl.col("status").map_elements(lambda s: theme.status(s).label(lang), return_dtype=pl.String),
+        status_word=formatted(ind["status"], lambda s: theme.status(s).label(lang)),
     )
     return display(d, ["label_nl", "year", "value", "target_min", "target_max", "expected_to_date", "status_word",
                        "previous_value", "change", "unit", "source_file", "source_sheet"], lang)

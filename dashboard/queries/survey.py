@@ -10,7 +10,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.format import fmt_number, fmt_ratio
+from dashboard.format import fmt_number, fmt_ratio, formatted
 
 MIN_GROUP = 5
 GROUP_TYPES = ("organisatiesoort", "onderdeel")
@@ -45,7 +45,8 @@ def survey_likert(wh, deal: str, wave: str, as_of: dt.date | None = None, lang: 
     labels = LIKERT_LABELS.get(lang, LIKERT_LABELS["nl"])
     return df.select(
         pl.format("{} (n={}) {}", "question_code", pl.col("n").cast(pl.Int64), "question_text").alias("question"),
-        pl.col("score").map_elements(lambda s: labels[s - 1], return_dtype=pl.String).alias("answer"),
+        pl.col("score").replace_strict({i: label for i, label in enumerate(labels, start=1)}, return_dtype=pl.String)
+        .alias("answer"),
         pl.col("score").cast(pl.Int64),
         pl.col("respondents").cast(pl.Int64),
         pl.col("n").cast(pl.Int64),
@@ -111,16 +112,15 @@ def _change(v: float | None, lang: str) -> str:
     return text if text.startswith("-") or text in ("0", "0,0", "0.0") else "+" + text
 
 
-def _mean(lang: str) -> pl.Expr:
-    """A 1-5 mean as Dutch (or English) text, under its display header."""
-    return pl.col("mean_score").map_elements(lambda v: _score(v, lang), return_dtype=pl.String, skip_nulls=False) \
-        .alias("Gemiddelde (1-5)" if lang == "nl" else "Mean (1-5)")
+def _mean(df: pl.DataFrame, lang: str) -> pl.Series:
+    """df's 1-5 means as Dutch (or English) text, under their display header."""
+    return formatted(df["mean_score"], _score, lang, skip_nulls=False).alias("Gemiddelde (1-5)" if lang == "nl"
+                                                                             else "Mean (1-5)")
 
 
-def _mean_and_change(lang: str) -> tuple[pl.Expr, pl.Expr]:
-    change = pl.col("change").map_elements(lambda v: _change(v, lang), return_dtype=pl.String, skip_nulls=False) \
-        .alias("Verandering" if lang == "nl" else "Change")
-    return _mean(lang), change
+def _mean_and_change(df: pl.DataFrame, lang: str) -> tuple[pl.Series, pl.Series]:
+    change = formatted(df["change"], _change, lang, skip_nulls=False).alias("Verandering" if lang == "nl" else "Change")
+    return _mean(df, lang), change
 
 
 def question_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
@@ -130,7 +130,7 @@ def question_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
         pl.format("{} {}", "question_code", "question_text").alias("Vraag" if nl else "Question"),
         pl.col("theme").alias("Thema" if nl else "Theme"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
-        *_mean_and_change(lang),
+        *_mean_and_change(df, lang),
     )
 
 
@@ -141,7 +141,7 @@ def theme_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
         pl.col("theme").alias("Thema" if nl else "Theme"),
         pl.col("questions").alias("Vragen" if nl else "Questions"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
-        *_mean_and_change(lang),
+        *_mean_and_change(df, lang),
     )
 
 
@@ -150,7 +150,7 @@ def group_means_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
     return df.select(
         pl.col("group_value").fill_null("onbekend" if nl else "unknown").alias("Groep" if nl else "Group"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
-        _mean(lang),
+        _mean(df, lang),
     )
 
 
@@ -189,6 +189,5 @@ def likert_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
         pl.col("question").alias("Vraag" if nl else "Question"),
         pl.col("answer").alias("Antwoord" if nl else "Answer"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
-        (pl.col("respondents") / pl.col("n")).map_elements(lambda v: fmt_ratio(v, lang), return_dtype=pl.String)
-        .alias("Aandeel" if nl else "Share"),
+        formatted(df["respondents"] / df["n"], fmt_ratio, lang).alias("Aandeel" if nl else "Share"),
     )
