@@ -83,41 +83,6 @@ def shared_runtime(monkeypatch: pytest.MonkeyPatch):
     return runtime
 
 
-DEADLOCK = """
-import threading, warnings
-import polars as pl
-import dashboard  # noqa: F401 - installs the to_pandas workaround
-warnings.filterwarnings("ignore")
-df = pl.DataFrame({"a": list(range(100)), "b": [f"x{i}" for i in range(100)]})
-stop = threading.Event()
-def mapper():
-    while not stop.is_set():
-        df.with_columns(m=pl.col("a").map_elements(lambda x: x + 1, return_dtype=pl.Int64),
-                        n=pl.col("b").map_elements(lambda x: x + "!", return_dtype=pl.String))
-def convert():
-    while not stop.is_set():
-        df.to_pandas()
-threads = [threading.Thread(target=f, daemon=True) for f in (mapper, mapper, convert, convert)]
-for t in threads:
-    t.start()
-stop.wait(4)
-stop.set()
-for t in threads:
-    t.join(10)
-print("hung" if any(t.is_alive() for t in threads) else "ok")
-"""
-
-
-@pytest.mark.timeout(120)
-def test_to_pandas_does_not_deadlock_with_map_elements_in_other_threads() -> None:
-    """The polars hang behind the first failure of the test below: Streamlit's to_pandas against map_elements.
-
-    Without dashboard's workaround this process hangs for good (within a second on 2 cores).
-    """
-    p = subprocess.run([sys.executable, "-c", DEADLOCK], cwd=ROOT, capture_output=True, text=True, timeout=90)
-    assert p.stdout.strip() == "ok", (p.stdout, p.stderr[-2000:])
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_sessions_render_every_page_while_deliveries_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
