@@ -114,8 +114,8 @@ def _change(v: float | None, lang: str) -> str:
 
 def _mean(df: pl.DataFrame, lang: str) -> pl.Series:
     """df's 1-5 means as Dutch (or English) text, under their display header."""
-    return formatted(df["mean_score"], _score, lang, skip_nulls=False).alias("Gemiddelde (1-5)" if lang == "nl"
-                                                                             else "Mean (1-5)")
+    header = "Gemiddelde (1-5)" if lang == "nl" else "Mean (1-5)"
+    return formatted(df["mean_score"], _score, lang, skip_nulls=False).alias(header)
 
 
 def _mean_and_change(df: pl.DataFrame, lang: str) -> tuple[pl.Series, pl.Series]:
