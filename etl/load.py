@@ -314,6 +314,13 @@ def _check_paths(paths: Sequence[Path | str]) -> list[Path]:
     return out
 
 
+def _not_said(new: list[Problem], said: list[Problem]) -> list[Problem]:
+    """new without the problems the reader already gave for the same cell (a required column missing from the
+    header row: the reader names the header row and what to add; the validator would say it once more)."""
+    seen = {(p.file, p.sheet, p.column) for p in said if p.severity == "error" and p.row is not None}
+    return [p for p in new if not (p.row is None and p.column and (p.file, p.sheet, p.column) in seen)]
+
+
 def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = None, dry_run: bool = False,
                progress: Progress | None = None) -> LoadResult:
     """Validate and load the files of one delivery batch: all or nothing. Raises UsageError for bad paths."""
@@ -421,7 +428,7 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
             _fill_refs(ctx, it.raw.model, items, batch_sheets, state)
             if it.typed is None:
                 it.typed, it.problems = validate(it.raw, ctx)
-            problems += it.problems
+            problems += _not_said(it.problems, problems)
         rank = {f.name: i for i, f in enumerate(files)}
         problems.sort(key=lambda p: (rank.get(p.file, len(rank)), ORDER.get(p.sheet or "", -1)))
         errors = [p for p in problems if p.severity == "error"]

@@ -295,3 +295,21 @@ def test_not_a_database(base: Path, tmp_path: Path):
     assert result.problems[0].message.startswith(f"De database {db} kan niet worden geopend (")
     assert result.problems[0].message.endswith("er is niets geladen. Controleer of het pad naar een Stuurhut-database wijst.")
     assert db.read_bytes() == b"dit is geen database" * 100
+
+
+def test_a_missing_required_column_is_reported_once(tmp_db: Path, tmp_path: Path):
+    """The reader names the header row and what to add; the validator does not repeat it in other words."""
+    from etl.load import format_text
+
+    path = write_workbook(tmp_path / "zonder-datum.xlsx", {
+        "Deal": [["Code", "Naam", "Start", "Einde", "Peildatum"],
+                 ["CDX", "City Deal X", dt.date(2022, 1, 1), dt.date(2023, 12, 31), dt.date(2022, 6, 30)]],
+        "Bijeenkomsten": [["ID", "Soort", "Titel", "Status"], ["K1", "kernteam", "Kernteam 1", "gehouden"]],
+    })
+    r = load_files([path], tmp_db)
+    assert r.status == "rejected"
+    assert [(p.sheet, p.row, p.column) for p in r.problems] == [("Bijeenkomsten", 1, "Datum")]
+    assert format_text(r).splitlines()[-1].strip() == (
+        "rij 1, Datum: Tabblad 'Bijeenkomsten': de verplichte kolom Datum ontbreekt in de kopregel (rij 1). "
+        "Voeg een kolom 'Datum' toe.")
+    assert not tmp_db.exists()
