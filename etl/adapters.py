@@ -135,10 +135,19 @@ def _forms(adapter: str, df: pl.DataFrame, headers: list[str | None], *, file: s
     return long, extra, []
 
 
+TAG = r'"[^"]*"|[^,"]+'  # one tag: quoted (may hold a comma) or up to the next comma; marts/10_contacts_by_tag.sql
+
+
 def tag_list(expr: pl.Expr) -> pl.Expr:
-    """Mailchimp's '"Kernteam", "Nieuwsbrief"' (each tag quoted) as 'Kernteam, Nieuwsbrief'; no tags -> null."""
-    tags = expr.str.extract_all(r'"[^"]*"|[^,"]+').list.eval(pl.element().str.strip_chars(' "\t'))
-    joined = tags.list.eval(pl.element().filter(pl.element() != "")).list.join(", ")
+    """Mailchimp's '"Kernteam", "Nieuwsbrief"' (each tag quoted) as 'Kernteam, Nieuwsbrief'; no tags -> null.
+
+    A tag with a comma in it stays quoted ('"Gemeente, provincie", Nieuwsbrief') so the mart splits it as one tag.
+    """
+    tags = expr.str.extract_all(TAG).list.eval(pl.element().str.strip_chars(' "\t'))
+    kept = tags.list.eval(pl.element().filter(pl.element() != ""))
+    quoted = kept.list.eval(pl.when(pl.element().str.contains(",", literal=True))
+                            .then(pl.format('"{}"', pl.element())).otherwise(pl.element()))
+    joined = quoted.list.join(", ")
     return pl.when(joined != "").then(joined)
 
 

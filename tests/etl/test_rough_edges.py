@@ -107,6 +107,21 @@ def test_quoted_mailchimp_tags_are_unquoted_and_counted_per_tag(tmp_path: Path, 
         ("Kernteam", 1), ("Nieuwsbrief", 2), (None, 1)]
 
 
+def test_a_mailchimp_tag_with_a_comma_stays_one_tag(tmp_path: Path, tmp_db: Path):
+    deal = write_xlsx(tmp_path / "deal.xlsx", {"Deal": DEAL})
+    export = write_csv(tmp_path / "members_export_5d1f.csv", [
+        ["Email Address", "First Name", "TAGS"],
+        ["a.jansen@voorbeeld.nl", "Deelnemer 1", '"Gemeente, provincie", "Nieuwsbrief"'],
+        ["b.devries@voorbeeld.nl", "Deelnemer 2", '"Gemeente, provincie"'],
+        ["c.bakker@voorbeeld.nl", "Deelnemer 3", '"Kernteam"']], delimiter=",")
+    [s] = read_file(export).sheets
+    assert s.frame["tags"].to_list() == ['"Gemeente, provincie", Nieuwsbrief', '"Gemeente, provincie"', "Kernteam"]
+    r = load_files([deal, export], tmp_db)
+    assert r.status == "loaded", r.problems
+    assert q(tmp_db, "SELECT tag, contacts FROM contacts_by_tag('CDOR', NULL) ORDER BY tag") == [
+        ("Gemeente, provincie", 2), ("Kernteam", 1), ("Nieuwsbrief", 1)]
+
+
 def test_numbers_in_a_column_mixed_with_text_stay_numbers(tmp_path: Path):
     rows = [BUDGET_HEAD + ["Gerealiseerd"],
             [2022, "basis", "A", 1.234, "€ 1.234,56"],  # number 1.234 (one euro and 23 cents)
