@@ -217,12 +217,12 @@ def make_corpus(out_dir: Path | str) -> list[Case]:
         "ER-99", "Eindresultaten", sheet="Mijlpalen", row=2, column="Eindresultaat")
     add("missing_required_column", xlsx("zonder-begroot.xlsx", {"Begroting": [
         ["Jaar", "Kostensoort", "Post"], [2022, "basis", "Huur"]]}),
-        "verplichte kolom Begroot ontbreekt", sheet="Begroting", row=1, column="Begroot", errors=2)
+        "verplichte kolom Begroot ontbreekt", sheet="Begroting", row=1, column="Begroot", errors=1)
     add("required_value_empty", xlsx("lege-post.xlsx", budget([2022, "basis", None, 10, None])),
         "Post is verplicht", sheet="Begroting", row=3, column="Post")
     add("duplicate_header", xlsx("dubbele-kolom.xlsx", {"Begroting": [
         ["Jaar", "Kostensoort", "Post", "Begroot", "Budget"], [2022, "basis", "Huur", 10, 11]]}),
-        "Begroot", "meer dan eens", sheet="Begroting", row=1, column="Begroot", errors=2)
+        "Begroot", "meer dan eens", sheet="Begroting", row=1, column="Begroot", errors=1)
     add("sheet_twice", xlsx("twee-keer-begroting.xlsx", {**budget(), "Budget": [BUDGET_HEAD, [2023, "basis", "Huur", 5, None]]}),
         "ook al aangeleverd", sheet="Begroting")
     add("no_deal_sheet_no_deal_option", xlsx("zonder-deal.xlsx", budget()),
@@ -243,7 +243,7 @@ def make_corpus(out_dir: Path | str) -> list[Case]:
         "\u043epen", "geen geldige status", sheet="Knelpunten", row=2, column="Status")
     add("unicode_lookalike_header", xlsx("cyrillisch-kop.xlsx", {"Begroting": [
         ["Jaar", "Kostensoort", "Post", "B\u0435groot"], [2022, "basis", "Huur", 10]]}),
-        "verplichte kolom Begroot ontbreekt", sheet="Begroting", row=1, column="Begroot", errors=2)
+        "verplichte kolom Begroot ontbreekt", sheet="Begroting", row=1, column="Begroot", errors=1)
     add("unicode_lookalike_sheet", xlsx("cyrillisch-tabblad.xlsx", {"Begr\u043eting": budget()["Begroting"]}),
         "geen enkel tabblad herkend")
     add("zero_width_label", xlsx("zero-width-soort.xlsx", budget([2022, "ba\u200bsis", "Huur", 10, None])),
