@@ -69,7 +69,17 @@ def settle(page, timeout_ms: int = 60000) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
     # the status widget shows only after a while: a quick rerun still has grey skeletons where elements will come
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
-    page.wait_for_timeout(1500)
+    page.evaluate(QUIET, [400, 8000])  # charts draw and fonts swap after the run: wait until the page holds still
+
+
+# resolves once the document has not changed for `quiet` ms (at most `limit` ms): the page has finished drawing
+QUIET = """([quiet, limit]) => new Promise(resolve => {
+  const done = () => { observer.disconnect(); clearTimeout(cap); resolve(); };
+  let timer = setTimeout(done, quiet);
+  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+  const cap = setTimeout(done, limit);
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+})"""
 
 
 def build_demo(tmp: Path) -> Path:
