@@ -203,6 +203,7 @@ class _Swap:
         self.con: duckdb.DuckDBPyConnection | None = None
         self.error: BaseException | None = None
         self.notes: list[str] = []
+        self.models_changed = False  # then every materialised row is recomputed, not only the loaded deal's
         try:
             self._open()
         except Exception as e:  # noqa: BLE001 - raised again by commit(), after validation
@@ -224,6 +225,7 @@ class _Swap:
         con.execute(MODELS_DDL)
         sha = models_sha()
         if con.execute("SELECT max(sha256) FROM meta.models").fetchone()[0] != sha:
+            self.models_changed = True
             try:
                 apply_models(con)
                 con.execute("DELETE FROM meta.models")
@@ -237,8 +239,11 @@ class _Swap:
         con.execute("COMMIT")
         con.execute("BEGIN")  # the delivery's own transaction, written by commit(work)
 
-    def commit(self, work: Callable[[duckdb.DuckDBPyConnection], object]) -> object:
-        """work(con) inside the open transaction, then commit, checkpoint and atomically replace the live file."""
+    def commit(self, work: Callable[[duckdb.DuckDBPyConnection], object], deal: str | None = None) -> object:
+        """work(con) inside the open transaction, then commit, checkpoint and atomically replace the live file.
+
+        deal: the one deal work changed (its materialised rows are recomputed); None: every deal.
+        """
         if self.error is not None:
             raise self.error
         try:
@@ -248,7 +253,7 @@ class _Swap:
             from etl.warehouse import refresh_materialised
 
             # the newest state's marts as tables (etl/warehouse.py MATERIALISED), outside the delivery's transaction
-            self.notes += refresh_materialised(con)
+            self.notes += refresh_materialised(con, None if self.models_changed else deal)
             con.execute("CHECKPOINT")
             con.close()
             self.con = None
@@ -460,7 +465,7 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
         return _write(con, todo, warnings, deal, peildatum, loaded_at, key, result, swap.tmp)
 
     try:
-        result.batch_id = swap.commit(work)
+        result.batch_id = swap.commit(work, deal)
         notes = swap.notes
     except (OSError, duckdb.Error) as e:
         msg = storage_message(db, e)

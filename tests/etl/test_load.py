@@ -313,3 +313,30 @@ def test_a_missing_required_column_is_reported_once(tmp_db: Path, tmp_path: Path
         "rij 1, Datum: Tabblad 'Bijeenkomsten': de verplichte kolom Datum ontbreekt in de kopregel (rij 1). "
         "Voeg een kolom 'Datum' toe.")
     assert not tmp_db.exists()
+
+
+def test_a_load_recomputes_the_materialised_indicators_of_its_own_deal_only(base: Path, tmp_db: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    """indicator_values_now after loads of two deals equals the macro; a new CDOR delivery recomputes CDOR only."""
+    from etl import warehouse
+
+    other = write_workbook(tmp_path / "cdkw.xlsx", {
+        "Deal": [["Code", "Naam", "Start", "Einde", "Peildatum"],
+                 ["CDKW", "City Deal Klimaat (fictief)", dt.date(2021, 1, 1), dt.date(2023, 12, 31), dt.date(2022, 6, 30)]],
+        "Bijeenkomsten": [["ID", "Datum", "Soort", "Status"], ["W-1", dt.date(2022, 3, 1), "kernteam", None]]})
+    refreshed: list[str | None] = []
+    real = warehouse.refresh_materialised
+    monkeypatch.setattr(warehouse, "refresh_materialised", lambda con, deal=None: refreshed.append(deal) or real(con, deal))
+    assert load_files([base], tmp_db).status == "loaded"
+    assert load_files([other], tmp_db).status == "loaded"
+    more = write_workbook(tmp_path / "cdor-meer.xlsx", {"Bijeenkomsten": MEETINGS + [
+        ["M-3", dt.date(2022, 4, 1), "kernteam", None], ["M-4", dt.date(2022, 5, 1), "kernteam", None]]})
+    assert load_files([more], tmp_db, deal="CDOR").status == "loaded"
+    # the first load created the models (everything computed), the next ones recomputed their own deal
+    assert refreshed == [None, "CDKW", "CDOR"]
+    held = "SELECT value FROM {} WHERE deal = 'CDOR' AND year = 2022 AND indicator = 'kernteam_meetings'"
+    assert q(tmp_db, held.format("indicator_values_now")) == q(tmp_db, held.format("indicator_values(NULL, NULL)")) == [(3,)]
+    every = "SELECT * FROM {} ORDER BY deal, year, indicator"
+    now = q(tmp_db, every.format("indicator_values_now"))
+    assert {r[0] for r in now} == {"CDOR", "CDKW"}
+    assert now == q(tmp_db, every.format("indicator_values(NULL, NULL)"))
