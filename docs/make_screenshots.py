@@ -88,7 +88,9 @@ def build_demo(tmp: Path) -> Path:
     db = tmp / "demo.duckdb"
     result = build_demo_db(db)
     if not result.ok:
-        raise RuntimeError("stuurhut demo failed")
+        bad = result.results[-1] if result.results else None
+        why = "; ".join(f"{p.file} {p.sheet or ''} {p.row or ''}: {p.message}" for p in (bad.problems if bad else []))
+        raise RuntimeError(f"stuurhut demo failed at batch {result.failed_batch}: {why[:2000]}")
     return db
 
 
