@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import Figure, Section, median  # noqa: E402
+from benchmarks.common import Figure, Section, median, print_section  # noqa: E402
 
 TARGET_S = 5.0  # "a few seconds on the demo data" (issue 5)
 
@@ -71,7 +71,4 @@ if __name__ == "__main__":
     ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args()
     s = run(a.small, a.repeat)
-    for f in s.figures:
-        print(f"{f.name}: {f.value} (doel {f.target}) {'ok' if f.ok else 'NIET GEHAALD'}")
-    for n in s.notes:
-        print(n)
+    print_section(s)

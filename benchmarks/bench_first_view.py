@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import OUT, PY, ROOT, STUURHUT, Figure, Section, median  # noqa: E402
+from benchmarks.common import OUT, PY, ROOT, STUURHUT, Figure, Section, median, print_section  # noqa: E402
 
 PORT = int(os.environ.get("STUURHUT_BENCH_PORT", "8608"))  # when taken, the next free one of PORT+10, +20, ...
 CHROMIUM = "/usr/bin/chromium"
@@ -175,7 +175,4 @@ if __name__ == "__main__":
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     s = run(a.db, repeat=a.repeat)
-    for f in s.figures:
-        print(f"{f.name}: {f.value} (doel {f.target}) {'ok' if f.ok else 'NIET GEHAALD'}")
-    for n in s.notes:
-        print(n)
+    print_section(s)

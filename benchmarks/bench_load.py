@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import OUT, PY, STUURHUT, Figure, Section, median, run_process  # noqa: E402
+from benchmarks.common import OUT, PY, STUURHUT, Figure, Section, median, print_section, run_process  # noqa: E402
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -205,12 +205,9 @@ def run(small: bool = False, repeat: int = 3) -> Section:
 
 def write_section(sec: Section, path: Path = OUT.parent / "RESULTS.md") -> None:
     """Replace (or add) this section in RESULTS.md, leaving the other benchmarks' sections as they are."""
-    from benchmarks.common import machine
+    from benchmarks.common import machine, section_lines
 
-    block = [f"## {sec.title}", "", f"Gemeten {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} op {machine()}.", "",
-             "| figure | value | target | met |", "| --- | --- | --- | --- |"]
-    block += [f"| {f.name} | {f.value} | {f.target} | {'ja' if f.ok else 'NEE'} |" for f in sec.figures]
-    block += [""] + [f"- {n}" for n in sec.notes] + [""]
+    block = section_lines(sec, f"Gemeten {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} op {machine()}.")
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
     lines = text.splitlines()
     head = f"## {sec.title}"
@@ -230,9 +227,6 @@ if __name__ == "__main__":
     ap.add_argument("--write", action="store_true", help="update the load section of benchmarks/RESULTS.md")
     a = ap.parse_args()
     s = run(a.small, a.repeat)
-    for f in s.figures:
-        print(f"{f.name}: {f.value} (doel {f.target}) {'ok' if f.ok else 'NIET GEHAALD'}")
-    for n in s.notes:
-        print(n)
+    print_section(s)
     if a.write:
         write_section(s)

@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_first_view import TIMEOUT_S, browser, free_port, stuurhut_server, wait_healthy  # noqa: E402
-from benchmarks.common import Figure, Section  # noqa: E402
+from benchmarks.common import Figure, Section, print_section  # noqa: E402
 
 TARGET_MIB = 600
 
@@ -80,7 +80,4 @@ if __name__ == "__main__":
     ap.add_argument("--deal", default="SC01")
     a = ap.parse_args()
     s = run(a.db, a.deal)
-    for f in s.figures:
-        print(f"{f.name}: {f.value} (doel {f.target}) {'ok' if f.ok else 'NIET GEHAALD'}")
-    for n in s.notes:
-        print(n)
+    print_section(s)

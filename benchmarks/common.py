@@ -123,15 +123,30 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, {cpu}; Python {platform.python_version()}"
 
 
+def section_lines(sec: Section, measured: str | None = None) -> list[str]:
+    """A section of RESULTS.md: heading, optional 'Gemeten ...' line, the figures as a table, the notes."""
+    lines = [f"## {sec.title}", ""] + ([measured, ""] if measured else [])
+    lines += ["| figure | value | target | met |", "| --- | --- | --- | --- |"]
+    lines += [f"| {f.name} | {f.value} | {f.target} | {'ja' if f.ok else 'NEE'} |" for f in sec.figures]
+    return lines + [""] + [f"- {n}" for n in sec.notes] + ([""] if sec.notes else [])
+
+
+def print_section(sec: Section) -> None:
+    """A section on the terminal: each figure with ok/NEE and its target, then the notes."""
+    print(f"\n## {sec.title}", flush=True)
+    for f in sec.figures:
+        print(f"  {'ok ' if f.ok else 'NEE'}  {f.name}: {f.value}  (doel {f.target})", flush=True)
+    for n in sec.notes:
+        print(f"       {n}", flush=True)
+
+
 def write_results(sections: list[Section], path: Path = ROOT / "benchmarks" / "RESULTS.md") -> str:
     lines = ["# Benchmark results", "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.",
              "Machines here are noisy: every figure is a median of several runs and, where a target is a ratio,",
              "the reference was measured in the same run. Reproduce with `make bench`.", ""]
     for s in sections:
-        lines += [f"## {s.title}", "", "| figure | value | target | met |", "| --- | --- | --- | --- |"]
-        lines += [f"| {f.name} | {f.value} | {f.target} | {'ja' if f.ok else 'NEE'} |" for f in s.figures]
-        lines += [""] + [f"- {n}" for n in s.notes] + ([""] if s.notes else [])
+        lines += section_lines(s)
     text = "\n".join(lines)
     path.write_text(text, encoding="utf-8")
     json_path = path.with_suffix(".json")

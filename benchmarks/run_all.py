@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import scale  # noqa: E402
-from benchmarks.common import OUT, ROOT, Figure, Section, median, write_results  # noqa: E402
+from benchmarks.common import OUT, ROOT, Figure, Section, median, print_section, write_results  # noqa: E402
 
 FULL = {"deals": 50, "scale": 1.0, "seed": 7}
 SMALL = {"deals": 3, "scale": 0.05, "seed": 7}
@@ -149,14 +149,6 @@ def run_bench(name: str, db: Path, deal: str, small: bool) -> Section:
     if name == "deck":
         return deck_section(db, deal, small)
     raise ValueError(name)
-
-
-def print_section(sec: Section) -> None:
-    print(f"\n## {sec.title}", flush=True)
-    for f in sec.figures:
-        print(f"  {'ok ' if f.ok else 'NEE'}  {f.name}: {f.value}  (doel {f.target})", flush=True)
-    for n in sec.notes:
-        print(f"       {n}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
