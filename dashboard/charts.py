@@ -757,24 +757,10 @@ def budget_posts(df: pl.DataFrame, year: int, lang: str = "nl") -> alt.TopLevelM
     _rows(df, "budget_posts")
     if df.height == 0:
         return _empty(describe_budget_posts(df, year, lang))
-    budgeted_w, realised_w = t("budget.budgeted", lang), t("budget.realised", lang)
     named = df.with_columns(item=pl.format("{} ({})", "post", formatted(df["cost_type"], cost_type_label, lang)))
-    long = pl.concat([
-        named.select("item", pl.lit(budgeted_w).alias("what"), pl.col("budgeted").alias("amount")),
-        named.select("item", pl.lit(realised_w).alias("what"), pl.col("realised").alias("amount")),
-    ])
-    long = long.with_columns(money=formatted(long["amount"], fmt_money, lang, skip_nulls=False))
-    tip = [alt.Tooltip("item:N", title=t("budget.post", lang)), alt.Tooltip("what:N", title=" "),
-           alt.Tooltip("money:N", title=t("chart.amount", lang))]
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("item:N", title=None, sort=named["item"].to_list(), axis=alt.Axis(labelLimit=320)),
-        yOffset=alt.YOffset("what:N", sort=[budgeted_w, realised_w]),
-        x=alt.X("amount:Q", title=t("chart.euro", lang), axis=alt.Axis(format=theme.FMT_EURO)),
-        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=[budgeted_w, realised_w],
-                                                               range=["#BFC5CC", theme.PALETTE[0]])),
-        tooltip=tip,
-    )
-    return _titled(_sized(chart, 34 * named.height), describe_budget_posts(df, year, lang))
+    chart = _paired_bars(named, "item", t("budget.post", lang), ("budgeted", t("budget.budgeted", lang)),
+                         ("realised", t("budget.realised", lang)), lang, money_nulls=False)
+    return _titled(chart, describe_budget_posts(df, year, lang))
 
 
 def describe_contributions_by_funder(df: pl.DataFrame, year: int, lang: str = "nl") -> str:
@@ -792,23 +778,34 @@ def contributions_by_funder(df: pl.DataFrame, year: int, lang: str = "nl") -> al
     _rows(df, "contributions_by_funder")
     if df.height == 0:
         return _empty(describe_contributions_by_funder(df, year, lang))
-    promised_w, received_w = t("budget.promised", lang), t("budget.received", lang)
+    chart = _paired_bars(df, "organisation", t("budget.funder", lang), ("promised", t("budget.promised", lang)),
+                         ("received", t("budget.received", lang)), lang)
+    return _titled(chart, describe_contributions_by_funder(df, year, lang))
+
+
+def _paired_bars(df: pl.DataFrame, label: str, label_title: str, plan: tuple[str, str], actual: tuple[str, str],
+                 lang: str, money_nulls: bool = True) -> alt.Chart:
+    """Per row of df two horizontal euro bars: plan (grey) and actual (blue), e.g. budgeted/realised, promised/received.
+
+    plan and actual are (column, legend word); rows keep df's order; money_nulls=False shows a missing amount as "–".
+    """
+    (plan_col, plan_w), (actual_col, actual_w) = plan, actual
     long = pl.concat([
-        df.select("organisation", pl.lit(promised_w).alias("what"), pl.col("promised").alias("amount")),
-        df.select("organisation", pl.lit(received_w).alias("what"), pl.col("received").alias("amount")),
+        df.select(label, pl.lit(plan_w).alias("what"), pl.col(plan_col).alias("amount")),
+        df.select(label, pl.lit(actual_w).alias("what"), pl.col(actual_col).alias("amount")),
     ])
-    long = long.with_columns(money=formatted(long["amount"], fmt_money, lang))
-    tip = [alt.Tooltip("organisation:N", title=t("budget.funder", lang)), alt.Tooltip("what:N", title=" "),
+    long = long.with_columns(money=formatted(long["amount"], fmt_money, lang, skip_nulls=money_nulls))
+    tip = [alt.Tooltip(f"{label}:N", title=label_title), alt.Tooltip("what:N", title=" "),
            alt.Tooltip("money:N", title=t("chart.amount", lang))]
     chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("organisation:N", title=None, sort=df["organisation"].to_list(), axis=alt.Axis(labelLimit=320)),
-        yOffset=alt.YOffset("what:N", sort=[promised_w, received_w]),
+        y=alt.Y(f"{label}:N", title=None, sort=df[label].to_list(), axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("what:N", sort=[plan_w, actual_w]),
         x=alt.X("amount:Q", title=t("chart.euro", lang), axis=alt.Axis(format=theme.FMT_EURO)),
-        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=[promised_w, received_w],
+        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=[plan_w, actual_w],
                                                                range=["#BFC5CC", theme.PALETTE[0]])),
         tooltip=tip,
     )
-    return _titled(_sized(chart, 34 * df.height), describe_contributions_by_funder(df, year, lang))
+    return _sized(chart, 34 * df.height)
 
 
 def meeting_kind_label(kind: str, lang: str = "nl") -> str:
