@@ -34,9 +34,10 @@ CORPUS = _corpus()
 FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "README.md") if CORPUS else []
 # through the CLI process: every 8th file plus the first of each folder and kind (xlsx, xlsm, ods); a CLI run costs a
 # second of interpreter start and imports, so all 113 that way took half the test suite's wall time on 2 cores
-CLI_SAMPLE = set(FILES[::8]) | {next(p for p in FILES if (p.parent, p.suffix) == k)
-                                for k in {(p.parent, p.suffix.lower()) for p in FILES}
-                                if any((p.parent, p.suffix) == k for p in FILES)}
+FIRST_OF_KIND: dict[tuple[Path, str], Path] = {}
+for _p in FILES:
+    FIRST_OF_KIND.setdefault((_p.parent, _p.suffix.lower()), _p)
+CLI_SAMPLE = set(FILES[::8]) | set(FIRST_OF_KIND.values())
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CORPUS is None, reason="shared/corpus is not present")]
 
 # words a Dutch message is made of, and English words that would betray a raw library error
