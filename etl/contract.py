@@ -94,7 +94,7 @@ def col(
 class Sheet(BaseModel):
     """Base of every sheet model: one instance is one validated row."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     sheet: ClassVar[str]  # Dutch sheet name as in the template
     table: ClassVar[str]  # raw table name in DuckDB (schema "raw")
