@@ -14,6 +14,7 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ("publiek", "deelnemer", "kernteam", "beheer")
+HOME_SUFFIX = "-start"  # internal url_path of the default page (served at "/"), see build()
 
 # Section keys (order = order in the sidebar) and their titles.
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -156,12 +157,22 @@ def build(role: str, lang: str = "nl", login_page=None):
     if login_page is not None:
         nav[""] = [st.Page(login_page, title="Log in" if lang == "en" else "Inloggen", icon=":material/login:",
                            url_path="inloggen", default=True)]
+    home: tuple[object, object] | None = None  # (the default page, the hidden page at its own name)
     for title, members in sections(pages, lang).items():
         for spec in members:
-            page = st.Page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon, url_path=spec.url_path,
-                           default=login_page is None and spec is pages[0])
+            default = login_page is None and spec is pages[0]
+            # the default page is served at "/" and Streamlit reserves its url_path; a hidden page under the
+            # page's own name then sends a typed /overzicht there instead of an English "Page not found"
+            page = st.Page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon,
+                           url_path=spec.url_path + HOME_SUFFIX if default else spec.url_path, default=default)
             by_page[id(page)] = spec
             nav.setdefault(title, []).append(page)
+            if default:
+                alias = st.Page(lambda target=page: st.switch_page(target), title=spec.title(lang), icon=spec.icon,
+                                url_path=spec.url_path, visibility="hidden")
+                by_page[id(alias)] = spec
+                nav[title].append(alias)
+                home = (page, alias)
     first = next(iter(nav))  # hidden pages sit in a section that has visible ones: no empty section header
     for spec in PAGES:
         if spec not in pages:
@@ -170,6 +181,8 @@ def build(role: str, lang: str = "nl", login_page=None):
             by_page[id(page)] = spec
             nav[first].append(page)
     current = st.navigation(nav, position="sidebar", expanded=True)  # beheer has 13 pages: no "View more"
+    if home is not None and current is home[1]:
+        st.switch_page(home[0], query_params=st.query_params.to_dict())  # keeps ?deal=...&jaar=...
     if login_page is not None and id(current) not in by_page:
         return current, None
     return current, by_page.get(id(current), pages[0])

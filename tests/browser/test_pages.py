@@ -42,6 +42,20 @@ def test_deep_link_on_a_fresh_server_goes_through_the_shell(site) -> None:
     assert "Overzicht" in sidebar and "streamlit app" not in sidebar  # our navigation, not the pages/ folder
 
 
+def test_typed_overview_url_lands_on_the_overview_without_a_dialog(site) -> None:
+    """/overzicht (the default page lives at /) goes to / with its filters, not to "Page not found"."""
+    base, page = site
+    page.goto(f"{base}/overzicht?deal=CDKW&jaar=2022")
+    shots.settle(page)
+    page.wait_for_function("() => location.pathname === '/'", timeout=30000)
+    shots.settle(page)
+    assert page.locator('[role="dialog"]').count() == 0
+    assert "Page not found" not in page.inner_text("body")
+    assert page.locator("h1").first.inner_text().startswith("Overzicht — City Deal Klimaatadaptieve Wijken")
+    assert "deal=CDKW" in page.url and "jaar=2022" in page.url
+    assert problems(page) == ([], False)
+
+
 @pytest.mark.parametrize("spec", PAGES, ids=[p.key for p in PAGES])
 def test_every_page_renders_without_errors(site, spec) -> None:
     base, page = site

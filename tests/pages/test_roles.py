@@ -9,7 +9,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from dashboard import accounts, login
-from dashboard.navigation import BY_KEY, PAGES
+from dashboard.navigation import BY_KEY, HOME_SUFFIX, PAGES
 from tests.pages.conftest import APP, ROOT
 from tests.pages.test_smoke import metric, no_errors
 
@@ -49,7 +49,7 @@ def env(page_db: Path, accounts_file: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
     def recording(pages, **kwargs):
         flat = [p for group in (pages.values() if isinstance(pages, dict) else [pages]) for p in group]
-        menus.append([(p._url_path, p.visibility) for p in flat])  # _url_path: the default page's too
+        menus.append([(p._url_path.removesuffix(HOME_SUFFIX), p.visibility) for p in flat])  # default's too
         return real(pages, **kwargs)
 
     monkeypatch.setattr(streamlit, "navigation", recording)
