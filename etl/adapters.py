@@ -1,19 +1,16 @@
-"""Exports people deliver as they are: Microsoft/Google Forms survey exports and Mailchimp audience exports."""
+"""Exports people deliver as they are: Microsoft/Google Forms survey exports and Mailchimp audience exports.
+
+Which export a sheet is, is told by etl/exports.py (polars-free, for the reader child); this module reshapes it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 
-from etl.contract import Contact, Sheet, SurveyAnswer, fold
+from etl.contract import fold
+from etl.exports import GOOGLE_TIME, MS_DONE, MS_ID, MS_META
 from etl.problems import Problem
 
-MS_ID = {"id"}
-MS_START = {"starttime", "begintijd", "starttijd"}
-MS_DONE = {"completiontime", "tijdvanvoltooien", "voltooiingstijd", "eindtijd"}
-MS_META = MS_ID | MS_START | MS_DONE | {"lastmodifiedtime", "tijdstipvanlaatstewijziging", "laatstgewijzigd"}
-GOOGLE_TIME = {"timestamp", "tijdstempel"}
 EMAIL = {"email", "emailadres", "emailaddress", "mail"}
 NAME = {"name", "naam", "volledigenaam", "fullname"}
 GOOGLE_SCORE = {"score", "totaalscore", "totalscore"}
@@ -23,23 +20,6 @@ PART = {"onderdeel", "team", "part"}
 MC_EMAIL = {"emailaddress", "email", "emailadres"}
 MC_TAGS = {"tags"}
 MC_SINCE = ("optintime", "confirmtime")
-
-MODEL: dict[str, type[Sheet]] = {"microsoft_forms": SurveyAnswer, "google_forms": SurveyAnswer, "mailchimp": Contact}
-
-
-def detect(headers: list[Any]) -> str | None:
-    """Which export a header row belongs to: 'microsoft_forms', 'google_forms', 'mailchimp' or None."""
-    keys = [fold(h) for h in headers if h is not None and str(h).strip()]
-    if not keys:
-        return None
-    ks = set(keys)
-    if ks & MS_ID and ks & MS_START and ks & MS_DONE:
-        return "microsoft_forms"
-    if keys[0] in GOOGLE_TIME:
-        return "google_forms"
-    if "emailaddress" in ks and "tags" in ks:
-        return "mailchimp"
-    return None
 
 
 def _text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:

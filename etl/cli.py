@@ -98,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "db", "unset") is None:
         args.db = default_db()
+    if args.command == "load":
+        # the first workbook's reader child is forked before the loader imports polars and duckdb: its parse
+        # then overlaps those imports and the database preparation instead of following them
+        from etl.parse import begin_early
+
+        args.begun = begin_early(args.files)
     try:
         return int(args.run(args) or 0)
     except BrokenPipeError:

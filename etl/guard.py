@@ -464,6 +464,22 @@ class Isolated:
             raise self.failure
         return self.value
 
+    def cancel(self) -> None:
+        """Kill the child if its result was never collected (a load that ended first), and drop its output file."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        self.failure = ChildFailed("cancelled")
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        try:
+            os.unlink(self.out_path)
+        except OSError:
+            pass
+
     def _collect(self, pid: int) -> Any:
         status = _wait(pid, max(0.0, self.deadline - time.monotonic()))
         if status is None:

@@ -11,7 +11,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns
+from etl.parse import Parsing, UsageError, check_paths
 from etl.problems import Problem, RawSheet, ReadResult
 from etl.validate import Context, validate
 
@@ -31,10 +32,6 @@ Progress = Callable[[str], None]
 
 if TYPE_CHECKING:
     import duckdb
-
-
-class UsageError(Exception):
-    """A usage error (missing or unreadable input path): exit code 2."""
 
 
 @dataclass
@@ -73,14 +70,18 @@ class _Item:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def _read_all(files: list[Path], say: Progress, meanwhile: Callable[[], None] | None = None) -> list[ReadResult]:
-    """Every file read; meanwhile() runs while the first workbook's isolated parse is under way."""
+def _read_all(files: list[Path], say: Progress, meanwhile: Callable[[], None] | None = None,
+              begun: Mapping[Path, ReadResult | Parsing] | None = None) -> list[ReadResult]:
+    """Every file read; meanwhile() runs while the first workbook's isolated parse is under way.
+
+    begun: reads already started (etl.parse.begin_early), by path.
+    """
     from etl.read import start_read
 
     out = []
     for i, p in enumerate(files):
         say(f"lezen: {p.name}")
-        pending = start_read(p)
+        pending = start_read(p, (begun or {}).get(p))
         if i == 0 and meanwhile is not None:
             meanwhile()
         out.append(pending.result())
@@ -306,19 +307,6 @@ def storage_message(db: Path, exc: BaseException) -> str | None:
 # --- the load -----------------------------------------------------------------------------------------
 
 
-def _check_paths(paths: Sequence[Path | str]) -> list[Path]:
-    out = []
-    for p in map(Path, paths):
-        if not p.exists():
-            raise UsageError(f"Bestand niet gevonden: {p}")
-        if not p.is_file():
-            raise UsageError(f"Geen bestand: {p}")
-        if not os.access(p, os.R_OK):
-            raise UsageError(f"Bestand niet leesbaar: {p}")
-        out.append(p)
-    return out
-
-
 def _not_said(new: list[Problem], said: list[Problem]) -> list[Problem]:
     """new without the problems the reader already gave for the same cell (a required column missing from the
     header row: the reader names the header row and what to add; the validator would say it once more)."""
@@ -327,19 +315,23 @@ def _not_said(new: list[Problem], said: list[Problem]) -> list[Problem]:
 
 
 def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = None, dry_run: bool = False,
-               progress: Progress | None = None) -> LoadResult:
-    """Validate and load the files of one delivery batch: all or nothing. Raises UsageError for bad paths."""
+               progress: Progress | None = None, begun: Mapping[Path, ReadResult | Parsing] | None = None) -> LoadResult:
+    """Validate and load the files of one delivery batch: all or nothing. Raises UsageError for bad paths.
+
+    begun: reads of some of these files already started by etl.parse.begin_early (the CLI does, before importing
+    this module); the caller cancels those this call did not use.
+    """
     say = progress or (lambda stage: None)
-    files = _check_paths(paths)
+    files = check_paths(paths)
     db = Path(db).absolute()
     if dry_run:  # reads the live file read-only; no lock needed as writers only ever swap whole files
-        items, problems = _collect(files, _read_all(files, say))
+        items, problems = _collect(files, _read_all(files, say, begun=begun))
         return _run(items, problems, files, db, deal, dry_run, say, None)
     try:
         with db_lock(db):
             swaps: list[_Swap] = []
             # the copy of the DB is prepared while the reader child parses the first workbook
-            reads = _read_all(files, say, lambda: swaps.append(_Swap(db)))
+            reads = _read_all(files, say, lambda: swaps.append(_Swap(db)), begun)
             swap = swaps[0] if swaps else _Swap(db)
             try:
                 items, problems = _collect(files, reads)
@@ -698,13 +690,17 @@ def _grouped(problems: list[Problem]) -> list[str]:
 def cli_load(args) -> int:
     """`stuurhut load`: exit 0 loaded, 1 problems (nothing loaded), 2 usage error."""
     progress = _StderrProgress()
+    begun = getattr(args, "begun", None) or {}  # etl/cli.py began the first file's parse before importing us
     try:
-        result = load_files(args.files, args.db, deal=args.deal, dry_run=args.dry_run, progress=progress)
+        result = load_files(args.files, args.db, deal=args.deal, dry_run=args.dry_run, progress=progress, begun=begun)
     except UsageError as e:
         print(f"stuurhut: {e}", file=sys.stderr)
         return 2
     finally:
         progress.close()
+        for b in begun.values():
+            if isinstance(b, Parsing):
+                b.cancel()
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
     else:

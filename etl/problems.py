@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # no polars at run time: the reader child imports this module and must not load polars
+    import polars as pl
 
-from etl.contract import Sheet
+    from etl.contract import Sheet
 
 
 @dataclass(frozen=True)

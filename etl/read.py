@@ -1,4 +1,8 @@
-"""Reading delivery files (xlsx, xlsm, ods, csv; Forms and Mailchimp exports) into sheets mapped to the contract."""
+"""Reading delivery files (xlsx, xlsm, ods, csv; Forms and Mailchimp exports) into sheets mapped to the contract.
+
+The native half (checks, header detection, the isolated workbook parse) is etl/parse.py, which needs no polars;
+this module turns its tables, and CSV files, into polars frames.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,39 @@ import codecs
 import csv
 import hashlib
 import io
-import logging
 import re
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from etl import adapters, guard
-from etl.contract import SHEETS, Sheet, columns, fold, sheet_for
+from etl.contract import columns
+from etl.parse import (
+    CSV_EXT,
+    KNOWN_SHEETS,
+    NOT_A_SPREADSHEET,
+    NUMERIC_KINDS,
+    WORKBOOK_EXT,
+    Parsing,
+    RawTable,
+    _classify,
+    _no_header,
+    _p,
+    begin,
+    clean_sheet_name,
+    detect_header,
+    parse_workbook,
+)
 from etl.problems import Problem, RawSheet, ReadResult
 from etl.validate import NUMBER_ROWS
 
-WORKBOOK_EXT = {".xlsx", ".xlsm", ".ods"}
-CSV_EXT = {".csv"}
-TOTAL_LABELS = {"totaal", "total", "subtotaal", "subtotal", "eindtotaal", "grandtotal", "totalen"}
-NUMERIC_KINDS = {"money", "count", "number", "percent", "score"}  # never filled down over a merge: it would double count
-NUMBER_CELL_KINDS = NUMERIC_KINDS | {"year"}  # kinds whose number cells must stay numbers in a mixed column
-MAX_CELL_ERRORS = 10  # error cells reported one by one per sheet; more are summarised
-# fastexcel logs every mixed-type column ("falling back to string") as a warning; that is normal here
-for _name in ("fastexcel", "calamine"):
-    logging.getLogger(_name).setLevel(logging.ERROR)
+# re-exported: callers and tests know these names from here
+__all__ = ["CSV_EXT", "KNOWN_SHEETS", "NOT_A_SPREADSHEET", "WORKBOOK_EXT", "PendingRead", "clean_sheet_name",
+           "decode_text", "parse_in_child", "parse_workbook", "read_file", "sniff_delimiter", "start_read"]
 
-KNOWN_SHEETS = ", ".join(m.sheet for m in SHEETS)
-NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
+TOTAL_LABELS = {"totaal", "total", "subtotaal", "subtotal", "eindtotaal", "grandtotal", "totalen"}
+MAX_CELL_ERRORS = 10  # error cells reported one by one per sheet; more are summarised
 
 
 # --- public API ---------------------------------------------------------------------------------------------
@@ -40,7 +51,7 @@ NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx e
 def read_file(path: Path | str, isolate: bool = True) -> ReadResult:
     """Every sheet of a delivery file mapped to its contract model, with problems in Dutch; never raises.
 
-    isolate=True parses workbooks in a forked child with memory and time limits (guard.run_isolated);
+    isolate=True parses workbooks in a forked child with memory and time limits (guard.Isolated);
     isolate=False parses in-process, for callers that already isolate.
     """
     return PendingRead(Path(path), isolate).result()
@@ -50,42 +61,45 @@ class PendingRead:
     """A delivery file being read: a workbook's native parse runs in its child until .result() is asked for.
 
     The parent is free meanwhile (the loader prepares the database then); .result() never raises.
+    begun: what etl.parse.begin already returned for this file (the CLI starts the first parse early).
     """
 
-    def __init__(self, path: Path, isolate: bool = True) -> None:
+    def __init__(self, path: Path, isolate: bool = True, begun: ReadResult | Parsing | None = None) -> None:
         self.path = path
-        self._child: tuple[guard.Isolated, str] | None = None
+        self._parsing: Parsing | None = None
         self._result: ReadResult | None = None
-        try:
-            started = _read(path, isolate)
-        except Exception:  # noqa: BLE001 - a delivery must never crash the loader
-            started = self._unreadable()
+        started = begun
+        if started is None:
+            try:
+                started = _read(path, isolate)
+            except Exception:  # noqa: BLE001 - a delivery must never crash the loader
+                started = self._unreadable()
         if isinstance(started, ReadResult):
             self._result = started
         else:
-            self._child = started
+            self._parsing = started
 
     def _unreadable(self) -> ReadResult:
         return ReadResult([], [_p(self.path.name, f"{self.path.name} {guard.UNREADABLE}")])
 
     def result(self) -> ReadResult:
-        if self._result is None and self._child is not None:
-            child, self._child = self._child, None
+        if self._result is None and self._parsing is not None:
+            parsing, self._parsing = self._parsing, None
             try:
                 try:
-                    tables, problems = child[0].result()
+                    tables, problems = parsing.tables()
                 except guard.ChildFailed:
                     self._result = self._unreadable()
                 else:
-                    self._result = _workbook_result(self.path, tables, problems, child[1])
+                    self._result = _workbook_result(self.path, tables, problems, parsing.sha256)
             except Exception:  # noqa: BLE001 - a delivery must never crash the loader
                 self._result = self._unreadable()
         return self._result if self._result is not None else self._unreadable()
 
 
-def start_read(path: Path | str) -> PendingRead:
+def start_read(path: Path | str, begun: ReadResult | Parsing | None = None) -> PendingRead:
     """Start reading a delivery file (the workbook parse runs in an isolated child); .result() gives the ReadResult."""
-    return PendingRead(Path(path))
+    return PendingRead(Path(path), begun=begun)
 
 
 def parse_in_child(path: Path | str) -> ReadResult:
@@ -93,141 +107,12 @@ def parse_in_child(path: Path | str) -> ReadResult:
     return read_file(path, isolate=True)
 
 
-def clean_sheet_name(name: str) -> type[Sheet] | None:
-    """The contract model of a sheet name or CSV file stem such as "CDOR_Bijeenkomsten 2022" or "begroting (1)"."""
-    candidates = [name]
-    stripped = name
-    for _ in range(4):
-        new = re.sub(r"[\s_\-.]*(\(\d+\)|v\d+|q[1-4]|\d{1,4}([\-_.]\d{1,4}){0,2}|[\-_.])$", "", stripped, flags=re.I).strip()
-        if new == stripped or not new:
-            break
-        stripped = new
-        candidates.append(stripped)
-    for c in list(candidates):
-        m = re.match(r"^[A-Za-z0-9]{2,12}\s*[_\-]\s*(.+)$", c)
-        if m:
-            candidates.append(m.group(1))
-    for c in candidates:
-        model = sheet_for(c)
-        if model is not None:
-            return model
-    return None
-
-
-def header_keys(model: type[Sheet]) -> dict[str, str]:
-    """fold(header or alias) -> field name; the Dutch header wins over another field's alias."""
-    keys: dict[str, str] = {}
-    cols = columns(model)
-    for c in cols:
-        keys[fold(c.header)] = c.name
-    for c in cols:
-        for a in c.aliases:
-            keys.setdefault(fold(a), c.name)
-    return keys
-
-
-def match_header(text: Any, keys: dict[str, str]) -> str | None:
-    if text is None:
-        return None
-    t = str(text)
-    k = fold(t)
-    if k in keys:
-        return keys[k]
-    k = fold(re.sub(r"[(\[{].*?[)\]}]|\*", "", t))  # "Begroot (EUR)", "Jaar *"
-    return keys.get(k) if k else None
-
-
 # --- internals ----------------------------------------------------------------------------------------------
 
 
-def _p(file: str, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
-       severity: str = "error") -> Problem:
-    return Problem(file=file, sheet=sheet, row=row, column=column, message=message, severity=severity)
-
-
-@dataclass
-class RawTable:
-    """One sheet after the (possibly isolated) native parse; picklable, no polars objects."""
-
-    name: str
-    model: str | None  # Dutch contract sheet name
-    adapter: str | None
-    header_row: int | None  # Excel row of the header
-    headers: dict[int, str] = field(default_factory=dict)  # absolute 0-based column -> header text
-    abs_cols: list[int] = field(default_factory=list)  # absolute column of each column of `data`
-    data: Any = None  # Arrow IPC stream bytes (workbooks) or polars DataFrame (csv), rows after the header
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
-    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (Excel row, abs column, detail)
-    numbers: dict[int, list[int]] = field(default_factory=dict)  # abs column read as text -> Excel rows of number cells
-    matched: dict[int, str] = field(default_factory=dict)  # absolute column -> field name
-    blank_null: bool = False  # whitespace-only cells already read as null (fastexcel's whitespace_as_null)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _read(path: Path, isolate: bool) -> ReadResult | tuple[guard.Isolated, str]:
-    file = path.name
-    if not path.is_file():
-        return ReadResult([], [_p(file, f"{file} bestaat niet of is geen bestand.")])
-    size = path.stat().st_size
-    if size > guard.MAX_FILE_BYTES:
-        return ReadResult([], [_p(file, f"{file} is te groot ({size // 1024**2} MB, maximaal "
-                                        f"{guard.MAX_FILE_BYTES // 1024**2} MB); lever de gegevens in kleinere bestanden aan.")])
-    ext = path.suffix.lower()
-    kind = guard.sniff(path)
-    if kind == "empty":
-        return ReadResult([], [_p(file, f"{file} is leeg; lever een ingevuld bestand aan.")])
-    if kind == "ole2":
-        if ext == ".xls":
-            return ReadResult([], [_p(file, f"{file} is in het oude Excel 97-2003-formaat (.xls); open het in Excel en "
-                                            "sla het op als .xlsx.")])
-        return ReadResult([], [_p(file, f"{file} is beveiligd met een wachtwoord (of versleuteld); sla het op zonder "
-                                        "wachtwoord en lever het opnieuw aan.")])
-    if ext in CSV_EXT and kind == "text":
-        return _read_csv(path)
-    if ext in WORKBOOK_EXT and kind == "zip":
-        return _read_workbook(path, isolate)
-    if kind == "pdf":
-        return ReadResult([], [_p(file, f"{file} is een PDF en {NOT_A_SPREADSHEET}.")])
-    return ReadResult([], [_p(file, f"{file} {NOT_A_SPREADSHEET}.")])
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 20), b""):
-            h.update(b)
-    return h.hexdigest()
-
-
-def _read_workbook(path: Path, isolate: bool) -> ReadResult | tuple[guard.Isolated, str]:
-    file = path.name
-    try:
-        with zipfile.ZipFile(path) as zf:
-            problems = guard.check_archive(zf, file)
-            if problems:
-                return ReadResult([], problems)
-            names = set(zf.namelist())
-            is_ods = "content.xml" in names or path.suffix.lower() == ".ods"
-            if is_ods:
-                problems = guard.check_ods(zf, file)
-            elif not any(n.replace("\\", "/").lower().endswith("workbook.xml") for n in names):
-                problems = [_p(file, f"{file} {NOT_A_SPREADSHEET}.")]
-            if problems:
-                return ReadResult([], problems)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return ReadResult([], [_p(file, f"{file} is beschadigd of niet volledig (bijvoorbeeld afgebroken bij het "
-                                        "opslaan of uploaden); sla het opnieuw op als .xlsx en lever het opnieuw aan.")])
-    if isolate:
-        import fastexcel  # noqa: F401 - imported once here rather than in every child
-
-        child = guard.Isolated(parse_workbook, str(path), preload=("pyarrow",))
-        return child, _sha256(path)  # hashed while the child parses
-    sha = _sha256(path)
-    try:
-        tables, problems = parse_workbook(str(path))
-    except guard.ChildFailed:
-        return ReadResult([], [_p(file, f"{file} {guard.UNREADABLE}")])
-    return _workbook_result(path, tables, problems, sha)
+def _read(path: Path, isolate: bool) -> ReadResult | Parsing:
+    begun = begin(path, isolate)
+    return _read_csv(path) if begun is None else begun
 
 
 def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem], sha: str) -> ReadResult:
@@ -246,199 +131,6 @@ def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem]
     return ReadResult(sheets, problems)
 
 
-def _head_from_calamine(reader: Any, name: str) -> dict[int, dict[int, Any]]:
-    """Excel rows 1..HEAD_ROWS as text via calamine (ODS, or an xlsx whose XML the guard could not map)."""
-    s = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=guard.HEAD_ROWS, dtypes="string")
-    batch = s.to_arrow()
-    abs_idx = [c.absolute_index for c in s.selected_columns]
-    head: dict[int, dict[int, Any]] = {}
-    for i, row in enumerate(batch.to_pylist()):
-        cells = {abs_idx[j]: v for j, v in enumerate(row.values()) if v is not None and str(v).strip() != ""}
-        if cells:
-            head[i + 1] = cells
-    return head
-
-
-def detect_header(head: dict[int, dict[int, Any]], model: type[Sheet]) -> tuple[int | None, dict[int, str], bool]:
-    """(Excel row of the header, absolute column -> field, all required present) from the first rows."""
-    keys = header_keys(model)
-    required = {c.name for c in columns(model) if c.required}
-    best: tuple[int, int, dict[int, str]] | None = None
-    for row in sorted(head):
-        matched = {}
-        for col, v in sorted(head[row].items()):
-            f = match_header(v, keys)
-            if f is not None:
-                matched[col] = f
-        fields = set(matched.values())
-        if required <= fields and fields:
-            return row, matched, True
-        if len(fields) >= 2 and (best is None or len(fields) > best[0]):
-            best = (len(fields), row, matched)
-    if best is None:
-        return None, {}, False
-    return best[1], best[2], False
-
-
-def _classify(name: str, head: dict[int, dict[int, Any]]) -> tuple[type[Sheet] | None, str | None, int | None]:
-    """(model, adapter, adapter header row) of a sheet from its name and first rows."""
-    model = clean_sheet_name(name)
-    if model is None or model.sheet in ("Enquete", "Contacten"):
-        for row in sorted(head):
-            adapter = adapters.detect(list(head[row].values()))
-            if adapter:
-                return adapters.MODEL[adapter], adapter, row
-            if len(head[row]) >= 2:
-                break  # adapters have their header on the first filled row
-    return model, None, None
-
-
-def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list[Problem]]:
-    """The native part of reading a workbook: guard scans, header detection, one typed parse per sheet.
-
-    Runs in the isolated child: no polars here (see guard.run_isolated). probe=True also parses sheets that
-    match no contract sheet (from their first filled row), to test robustness on foreign files.
-    """
-    import fastexcel
-
-    p = Path(path)
-    file = p.name
-    problems: list[Problem] = []
-    scans: dict[str, guard.SheetScan] = {}
-    with zipfile.ZipFile(p) as zf:
-        names = set(zf.namelist())
-        if "xl/workbook.xml" in names:
-            try:
-                sheet_members, sst = guard.workbook_sheets(zf)
-            except Exception:  # noqa: BLE001 - odd packaging: calamine may still read it
-                sheet_members, sst = [], None
-            mapped = {m for _, m in sheet_members}
-            # every worksheet part is checked, also those the workbook does not name
-            for member in sorted(n for n in names if re.match(r"xl/worksheets/[^/]+\.xml$", n) and n not in mapped):
-                sheet_members.append(("", member))
-            for name, member in sheet_members:
-                scan = guard.scan_sheet(zf, name, member, want_head=bool(name))
-                if guard.sheet_too_big(scan):
-                    return [], [_p(file, f"Tabblad '{name or member}' beslaat {guard.col_letters(scan.max_col)}"
-                                         f"{scan.max_row} en is daarmee te groot of beschadigd (meer dan "
-                                         f"{guard.MAX_CELLS // 1_000_000} miljoen cellen). Verwijder lege opgemaakte "
-                                         "rijen en kolommen, of kopieer de gegevens naar een nieuw werkblad.",
-                                   sheet=name or None)]
-                if name:
-                    scans[name] = scan
-        elif "content.xml" not in names:  # non-standard packaging (no xl/ folder, backslashes): guard every XML part, heads via calamine
-            for member in sorted(n for n in names if n.lower().endswith(".xml")):
-                scan = guard.scan_sheet(zf, "", member, want_head=False)
-                if guard.sheet_too_big(scan):
-                    return [], [_p(file, f"Een tabblad in {file} beslaat {guard.col_letters(scan.max_col)}"
-                                         f"{scan.max_row} en is daarmee te groot of beschadigd.")]
-        if scans:
-            wanted = [v[1] for s in scans.values() for row in (s.head or {}).values() for v in row.values()
-                      if isinstance(v, tuple)]
-            strings = guard.shared_strings(zf, sst, max(wanted)) if wanted and sst else []
-            for sc in scans.values():
-                for row in (sc.head or {}).values():
-                    for c, v in list(row.items()):
-                        if isinstance(v, tuple):
-                            row[c] = strings[v[1]] if v[1] < len(strings) else None
-    try:
-        reader = fastexcel.read_excel(p)
-        sheet_names = reader.sheet_names
-    except Exception:  # noqa: BLE001 - calamine's errors are many; the message to the user is one
-        return [], [_p(file, f"{file} is beschadigd of niet volledig; sla het opnieuw op als .xlsx en lever het opnieuw aan.")]
-    tables: list[RawTable] = []
-    unknown: list[str] = []
-    for name in sheet_names:
-        try:
-            scan = scans.get(name)
-            head = scan.head if scan is not None and scan.head is not None else _head_from_calamine(reader, name)
-            model, adapter, adapter_row = _classify(name, head)
-            if model is None:
-                unknown.append(name)
-                if probe:
-                    first = min(head) if head else None
-                    sheet = reader.load_sheet(name, header_row=None if first is None else first - 1)
-                    t = RawTable(name=name, model=None, adapter=None, header_row=first)
-                    t.data = _ipc(sheet.to_arrow_with_errors()[0])
-                    tables.append(t)
-                continue
-            t = RawTable(name=name, model=model.sheet, adapter=adapter, header_row=None)
-            if adapter:
-                t.header_row = adapter_row
-            else:
-                t.header_row, t.matched, _ = detect_header(head, model)
-            if t.header_row is None:
-                if head:
-                    t.problems.append(_no_header(file, model, name))
-                else:
-                    t.problems.append(_p(file, f"Tabblad '{name}' is leeg en wordt overgeslagen.", sheet=model.sheet,
-                                         severity="warning"))
-                tables.append(t)
-                continue
-            t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
-            # whitespace-only cells as null: the empty-row filter then needs no text scan of every cell
-            sheet = reader.load_sheet(name, header_row=t.header_row - 1, whitespace_as_null=True)
-            t.blank_null = True
-            batch, errs = sheet.to_arrow_with_errors()
-            t.abs_cols = [c.absolute_index for c in sheet.selected_columns]  # cached; available_columns() re-infers
-            t.data = _ipc(batch)
-            if errs is not None:
-                t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
-            t.merges = scan.merges if scan is not None else []
-            if scan is not None:
-                t.numbers = _number_cells(p, scan.member, sheet.selected_columns, t.matched, model, t.header_row)
-            tables.append(t)
-        except Exception:  # noqa: BLE001 - one broken sheet must not hide the others
-            t = RawTable(name=name, model=None, adapter=None, header_row=None)
-            t.problems.append(_p(file, f"Tabblad '{name}' {guard.UNREADABLE}", sheet=name))
-            tables.append(t)
-    problems.extend(_unknown_problems(file, unknown, any(t.model for t in tables)))
-    return tables, problems
-
-
-def _number_cells(path: Path, member: str, selected: Any, matched: dict[int, str], model: type[Sheet],
-                  header_row: int) -> dict[int, list[int]]:
-    """For numeric contract columns that calamine read as text (numbers mixed with text): where the numbers are."""
-    kinds = {c.name: c.kind for c in columns(model)}
-    cols = {c.absolute_index for c in selected
-            if c.dtype == "string" and kinds.get(matched.get(c.absolute_index, "")) in NUMBER_CELL_KINDS}
-    if not cols:
-        return {}
-    with zipfile.ZipFile(path) as zf:
-        found = guard.number_cells(zf, member, cols, header_row)
-    return {c: rows for c, rows in (found or {}).items() if rows}
-
-
-def _ipc(batch: Any) -> bytes:
-    """The record batch as Arrow IPC stream bytes: polars reads them without pyarrow, which the parent then never
-    imports, and every field is nullable (fastexcel marks all-null columns non-nullable)."""
-    import pyarrow as pa
-
-    if not all(f.nullable for f in batch.schema):
-        batch = pa.RecordBatch.from_arrays(batch.columns, schema=pa.schema([f.with_nullable(True) for f in batch.schema]))
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, batch.schema) as writer:
-        writer.write_batch(batch)
-    return sink.getvalue().to_pybytes()
-
-
-def _unknown_problems(file: str, unknown: list[str], any_known: bool) -> list[Problem]:
-    if unknown:
-        from etl.template import LISTS, UITLEG  # imported only here: it pulls in xlsxwriter
-
-        unknown = [n for n in unknown if fold(n) not in (fold(UITLEG), fold(LISTS))]
-    out = [_p(file, f"Tabblad '{n}' is niet herkend en wordt overgeslagen. Bekende tabbladen: {KNOWN_SHEETS}.",
-              sheet=n, severity="warning") for n in unknown]
-    if not any_known:
-        out.append(_p(file, f"In {file} is geen enkel tabblad herkend. Geef de tabbladen de namen uit het sjabloon: "
-                            f"{KNOWN_SHEETS}."))
-    return out
-
-
-def _no_header(file: str, model: type[Sheet], name: str) -> Problem:
-    req = ", ".join(c.header for c in columns(model) if c.required)
-    return _p(file, f"Tabblad '{name}': geen kopregel gevonden in de eerste {guard.HEAD_ROWS} rijen. Zet boven de "
-                    f"gegevens een rij met de kolomnamen uit het sjabloon, in elk geval: {req}.", sheet=model.sheet)
 
 
 # --- csv ----------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import guard, read
+from etl import guard, parse, read
 from etl.read import read_file
 from tests.etl.messy import encrypted_like, ods_repeat_bomb, truncated, write_xlsx, xfd_claim, zip_bomb
 
@@ -132,7 +132,7 @@ def test_child_crash_becomes_a_problem(tmp_path: Path, monkeypatch: pytest.Monke
     def crash(path: str, probe: bool = False):
         os.abort()
 
-    monkeypatch.setattr(read, "parse_workbook", crash)  # the forked child inherits the patch
+    monkeypatch.setattr(parse, "parse_workbook", crash)  # the forked child inherits the patch
     msg = only_error(read_file(write_xlsx(tmp_path / "b.xlsx", BUDGET), isolate=True))
     assert msg == f"b.xlsx {guard.UNREADABLE}"
     assert "te groot of beschadigd" in msg
