@@ -159,13 +159,21 @@ def _column_format(dtype: pl.DataType):
     return None
 
 
+def _table_data(df: pl.DataFrame) -> tuple:
+    """(the frame as Arrow, its date columns' display formats): made once per frame object (memo.derived).
+
+    An Arrow table goes to the browser as is; a polars frame would first be converted through pandas (~10 ms a table).
+    """
+    formats = {name: _column_format(dtype) for name, dtype in df.schema.items()}
+    return (df.to_arrow(compat_level=pl.CompatLevel.oldest()),
+            {name: fmt for name, fmt in formats.items() if fmt is not None})
+
+
 def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None) -> None:
     """A table (text shown as text) with CSV and Excel downloads of exactly what is shown."""
-    config = {name: _column_format(dtype) for name, dtype in df.schema.items() if _column_format(dtype) is not None}
-    config.update(column_config or {})
-    # an Arrow table goes to the browser as is; a polars frame would first be converted through pandas (~10 ms a table)
-    st.dataframe(df.to_arrow(compat_level=pl.CompatLevel.oldest()), hide_index=True, column_config=config,
-                 width="stretch", placeholder="–")
+    arrow, dates = memo.derived(df, "table", lambda: _table_data(df))
+    config = {**dates, **(column_config or {})}
+    st.dataframe(arrow, hide_index=True, column_config=config, width="stretch", placeholder="–")
     download_buttons(df, name, key, lang)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -26,9 +27,33 @@ class _Unkeyable(Exception):
     pass
 
 
+_DERIVED: dict[int, tuple[weakref.ref, dict]] = {}  # id(object) -> (a weak reference to it, {slot: value})
+
+
+def derived(obj: Any, slot: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()` remembered on `obj` under `slot` for as long as `obj` lives (a weak reference, so nothing is kept
+    alive): for values derived from a frame the query cache or `Warehouse.memo` hands out again on every rerun
+    (its digest, its Arrow table). Frames are not changed in place in this app, so the value stays right.
+    """
+    key = id(obj)
+    hit = _DERIVED.get(key)
+    if hit is None or hit[0]() is not obj:
+        # the callback runs when obj is freed, before its id can be reused by another object
+        hit = (weakref.ref(obj, lambda _ref, key=key: _DERIVED.pop(key, None)), {})
+        _DERIVED[key] = hit
+    values = hit[1]
+    if slot not in values:
+        values[slot] = compute()
+    return values[slot]
+
+
 def frame_digest(df: pl.DataFrame) -> tuple:
-    """Schema and the ordered 64-bit hash of every row: equal frames (same rows, same order) give equal digests."""
-    return ("frame", tuple((k, str(v)) for k, v in df.schema.items()), tuple(df.hash_rows(seed=7).to_list()))
+    """Schema and the ordered 64-bit hash of every row: equal frames (same rows, same order) give equal digests.
+
+    Remembered per frame object (`derived`): the frames a page gets on a rerun are mostly the same objects.
+    """
+    return derived(df, "digest", lambda: (
+        "frame", tuple((k, str(v)) for k, v in df.schema.items()), tuple(df.hash_rows(seed=7).to_list())))
 
 
 def _key(value: Any) -> Any:
@@ -92,3 +117,10 @@ def memoise_builders(namespace: dict[str, Any]) -> list[str]:
     for name in names:
         namespace[name] = memoise(namespace[name], _CACHE, _LOCK)
     return names
+
+
+def per_version(wh: Any, key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()` remembered per data version through `wh.memo` (bounded, dropped by a load); computed each
+    time for a warehouse stand-in without one. For what a page derives from query results on every rerun."""
+    cache = getattr(wh, "memo", None)
+    return cache(key, compute) if cache is not None else compute()

@@ -5,8 +5,7 @@ import streamlit as st
 from dashboard import charts, components, state
 from dashboard.format import fmt_date, fmt_ratio
 from dashboard.i18n import t
-from dashboard.queries import results, teams
-from dashboard.queries.indicators import indicators
+from dashboard.queries import teams
 
 f = state.filters()
 wh = state.warehouse()
@@ -15,7 +14,7 @@ lang = f.lang
 st.title(t("teams.title", deal=f.deal_name))
 st.caption(t("teams.context", year=f.year, date=fmt_date(f.as_of, lang)))
 
-names = teams.team_names(teams.teams(wh, f.deal, f.as_of_arg))
+names = teams.names_of(wh, f.deal, f.as_of_arg)
 if not names:
     components.empty_state(t("teams.subject"), "Onderdelen")
     st.stop()
@@ -28,11 +27,8 @@ if st.session_state.get("f_team") not in (teams.ALL, *names):
 team = st.selectbox(t("teams.picker"), [teams.ALL, *names], key="f_team",
                     format_func=lambda c: t("teams.all") if c == teams.ALL else names[c])
 st.query_params["team"] = st.session_state["_team_url"] = team
-parts = list(names) if team == teams.ALL else [team]
-src = teams.sources(wh, f.deal, ("Bijeenkomsten", "Mijlpalen", "Eindresultaten"), f.as_of_arg)
-ind = indicators(wh, f.deal, f.year, f.as_of_arg)
-overview = teams.team_overview(wh, f.deal, parts, f.year, ind, f.as_of_arg)
-ms = teams.milestones(wh, f.deal, parts, f.as_of_arg)
+v = teams.view(wh, f.deal, team, f.year, f.as_of_arg, lang)
+src, overview, ms = v.sources, v.overview, v.milestones
 bar = st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)
 
 
@@ -43,8 +39,7 @@ def caption(*sheets: str) -> None:
 
 if team == teams.ALL:
     st.header(t("teams.overview"))
-    table = teams.overview_table(overview, f.year, lang)
-    components.table(table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
+    components.table(v.overview_table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
                      column_config={t("teams.col.progress", lang): bar, t("teams.col.team", lang): st.column_config.TextColumn(pinned=True),
                                     t("teams.col.name", lang): st.column_config.TextColumn(width="medium")})
     st.caption(t("teams.overview_help", year=f.year, indicator=teams.indicator_label(lang)))
@@ -64,7 +59,7 @@ elif team != teams.ALL:
     with st.columns(2)[0]:
         components.kpi_tile(teams.meeting_tile(overview.row(0, named=True), f.year, src["Bijeenkomsten"]), lang)
 else:
-    components.chart(charts.team_meetings(overview, f.year, lang), teams.meetings_table(overview, f.year, lang),
+    components.chart(charts.team_meetings(overview, f.year, lang), v.meetings_table,
                      name=f"teamoverleggen_{f.deal}_{f.year}", key="team_meetings", lang=lang)
     caption("Bijeenkomsten")
 
@@ -75,19 +70,16 @@ elif ms.is_empty():
     st.info(t("teams.no_milestones"), icon=":material/info:")
 else:
     ref = ms["ref_date"][0]
-    components.chart(charts.timeline(teams.timeline_data(ms, with_part=team == teams.ALL), ref, lang),
-                     teams.milestone_table(ms, lang), name=f"mijlpalen_{f.deal}_{team}", key="milestones", lang=lang)
+    components.chart(charts.timeline(v.timeline, ref, lang), v.milestone_table, name=f"mijlpalen_{f.deal}_{team}", key="milestones", lang=lang)
     caption("Mijlpalen")
 
 if team != teams.ALL:
     st.header(t("teams.end_results"))
-    register = results.select(results.register(wh, f.deal, f.as_of_arg), parts=[team])
     if src["Eindresultaten"].file is None:
         components.empty_state(t("teams.end_results_subject"), "Eindresultaten")
-    elif register.is_empty():
+    elif v.register_table is None:
         st.info(t("teams.no_end_results"), icon=":material/info:")
     else:
-        table = results.register_table(register, lang)
-        components.table(table, f"eindresultaten_{f.deal}_{team}", key="team_results", lang=lang,
+        components.table(v.register_table, f"eindresultaten_{f.deal}_{team}", key="team_results", lang=lang,
                          column_config={t("results.col.progress", lang): bar})
         caption("Eindresultaten")

@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard.format import fmt_count, fmt_target
 from dashboard.i18n import t
+from dashboard.memo import per_version
 from dashboard.queries.indicators import status_of
 from etl.catalogue import BY_CODE
 
@@ -167,3 +168,52 @@ def target_words(df: pl.DataFrame, lang: str = "nl") -> str:
     if df.is_empty():
         return ""
     return fmt_target(df["target_min"][0], df["target_max"][0], "count", lang)
+
+
+def names_of(wh, deal: str, as_of: dt.date | None = None) -> dict[str, str]:
+    """team_names of the deal's teams, worked out once per data version."""
+    return per_version(wh, ("team_names", deal, as_of), lambda: team_names(teams(wh, deal, as_of)))
+
+
+SOURCE_SHEETS = ("Bijeenkomsten", "Mijlpalen", "Eindresultaten")
+
+
+@dataclass(frozen=True)
+class TeamsView:
+    """What the Ontwikkelteams page shows for one deal, team (or ALL), year, as-of date and language."""
+
+    sources: dict[str, Source]
+    overview: pl.DataFrame  # team_overview
+    milestones: pl.DataFrame  # the teams' milestones
+    overview_table: pl.DataFrame | None  # all teams: the teams side by side
+    meetings_table: pl.DataFrame | None  # all teams: the data behind the meetings chart
+    timeline: pl.DataFrame | None  # input for charts.timeline (None without milestones)
+    milestone_table: pl.DataFrame | None
+    register_table: pl.DataFrame | None  # one team: its end results (None when it has none)
+
+
+def view(wh, deal: str, team: str, year: int, as_of: dt.date | None = None, lang: str = "nl") -> TeamsView:
+    """The page's frames, derived once per data version: a rerun of the page (any click) only draws them."""
+    return per_version(wh, ("teams_view", deal, team, year, as_of, lang),
+                       lambda: _view(wh, deal, team, year, as_of, lang))
+
+
+def _view(wh, deal: str, team: str, year: int, as_of: dt.date | None, lang: str) -> TeamsView:
+    from dashboard.queries import results
+    from dashboard.queries.indicators import indicators
+
+    parts = list(names_of(wh, deal, as_of)) if team == ALL else [team]
+    overview = team_overview(wh, deal, parts, year, indicators(wh, deal, year, as_of), as_of)
+    ms = milestones(wh, deal, parts, as_of)
+    everyone = team == ALL
+    register = None if everyone else results.select(results.register(wh, deal, as_of), parts=[team])
+    return TeamsView(
+        sources=sources(wh, deal, SOURCE_SHEETS, as_of),
+        overview=overview,
+        milestones=ms,
+        overview_table=overview_table(overview, year, lang) if everyone else None,
+        meetings_table=meetings_table(overview, year, lang) if everyone else None,
+        timeline=None if ms.is_empty() else timeline_data(ms, with_part=everyone),
+        milestone_table=None if ms.is_empty() else milestone_table(ms, lang),
+        register_table=None if register is None or register.is_empty() else results.register_table(register, lang),
+    )
