@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import accounts, auth
 from dashboard.auth import ANONYMOUS, DEMO, Principal
+from dashboard.memo import per_run
 
 log = logging.getLogger(__name__)
 
@@ -52,41 +53,13 @@ def _secrets_section(name: str) -> Mapping[str, Any] | None:
     return section if isinstance(section, Mapping) else None
 
 
-def _this_run() -> dict | None:
-    """A dict that lives for one script run of this session (None outside a run): who is logged in is asked
-    five times a run (shell, filters, guard, page), and each answer reads the secrets and accounts files.
-
-    Keyed on the run's cursor table, which Streamlit replaces at the start of every run, so a login, a logout
-    or an edited accounts file counts from the next run on, as it did when every call read the files.
-    """
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
-        return None
-    memo = getattr(ctx, "_stuurhut_run", None)
-    if memo is None or memo[0] is not ctx.cursors:
-        memo = (ctx.cursors, {})
-        ctx._stuurhut_run = memo
-    return memo[1]
-
-
-def _per_run(name: str, compute):
-    run = _this_run()
-    if run is None:
-        return compute()
-    if name not in run:
-        run[name] = compute()
-    return run[name]
-
-
 def auth_mode() -> Mode:
     """"oidc" with an [auth] section in secrets, "accounts" when the accounts file has any, else "demo".
 
     An unreadable accounts or secrets file counts as "accounts" so that it closes the dashboard, not opens it.
     Read once per run.
     """
-    return _per_run("auth_mode", _auth_mode)
+    return per_run("auth_mode", _auth_mode)
 
 
 def _auth_mode() -> Mode:
@@ -154,7 +127,7 @@ def current_principal() -> Principal:
     """Who is using this session; draws nothing. ANONYMOUS when accounts/OIDC exist and nobody logged in.
 
     Worked out once per run; a login or logout takes effect from the next run (both rerun the app)."""
-    return _per_run("principal", _current_principal)
+    return per_run("principal", _current_principal)
 
 
 def _current_principal() -> Principal:

@@ -124,3 +124,32 @@ def per_version(wh: Any, key: tuple, compute: Callable[[], Any]) -> Any:
     time for a warehouse stand-in without one. For what a page derives from query results on every rerun."""
     cache = getattr(wh, "memo", None)
     return cache(key, compute) if cache is not None else compute()
+
+
+def _this_run() -> dict | None:
+    """A dict that lives for one script run of this session; None outside a Streamlit run.
+
+    Keyed on the run's cursor table, which Streamlit replaces at the start of every run.
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    memo = getattr(ctx, "_stuurhut_run", None)
+    if memo is None or memo[0] is not ctx.cursors:
+        memo = (ctx.cursors, {})
+        ctx._stuurhut_run = memo
+    return memo[1]
+
+
+def per_run(name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per script run (every call outside a run): for answers the shell and the page both ask
+    for in one run, such as who is logged in (the secrets and accounts files) or the open warehouse.
+    What changes them (a login, a logout, a new file) reruns the app, so the next run sees it."""
+    run = _this_run()
+    if run is None:
+        return compute()
+    if name not in run:
+        run[name] = compute()
+    return run[name]

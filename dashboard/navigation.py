@@ -141,6 +141,29 @@ def leave_pages_directory_mode() -> None:
         st.rerun()
 
 
+_PAGE_TEMPLATES: dict[tuple, object] = {}  # bounded: per page script, language, default or not, hidden or not
+
+
+def _page(path: str, **kwargs):
+    """st.Page of a page script, as a fresh copy of one made once per process.
+
+    st.Page resolves and checks the script's path each time: fifteen pages on every rerun of every page, about
+    a millisecond. The copy is a new object (st.navigation marks on it the page it will run) with the same fields.
+    """
+    import copy
+
+    import streamlit as st
+
+    key = (path, *sorted(kwargs.items()))
+    template = _PAGE_TEMPLATES.get(key)
+    if template is None:
+        template = st.Page(path, **kwargs)
+        if not hasattr(template, "_page"):  # made outside a script run, half built: never a template
+            return template
+        template = _PAGE_TEMPLATES.setdefault(key, template)
+    return copy.copy(template)
+
+
 def build(role: str, lang: str = "nl", login_page=None):
     """st.navigation for this viewer (call once per run from streamlit_app.py): (current st.Page, its PageSpec).
 
@@ -163,8 +186,8 @@ def build(role: str, lang: str = "nl", login_page=None):
             default = login_page is None and spec is pages[0]
             # the default page is served at "/" and Streamlit reserves its url_path; a hidden page under the
             # page's own name then sends a typed /overzicht there instead of an English "Page not found"
-            page = st.Page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon,
-                           url_path=spec.url_path + HOME_SUFFIX if default else spec.url_path, default=default)
+            page = _page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon,
+                         url_path=spec.url_path + HOME_SUFFIX if default else spec.url_path, default=default)
             by_page[id(page)] = spec
             nav.setdefault(title, []).append(page)
             if default:
@@ -176,8 +199,8 @@ def build(role: str, lang: str = "nl", login_page=None):
     first = next(iter(nav))  # hidden pages sit in a section that has visible ones: no empty section header
     for spec in PAGES:
         if spec not in pages:
-            page = st.Page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon, url_path=spec.url_path,
-                           visibility="hidden")
+            page = _page(str(ROOT / spec.path), title=spec.title(lang), icon=spec.icon, url_path=spec.url_path,
+                         visibility="hidden")
             by_page[id(page)] = spec
             nav[first].append(page)
     current = st.navigation(nav, position="sidebar", expanded=True)  # beheer has 13 pages: no "View more"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import i18n, memo
 from dashboard.format import fmt_date
 from dashboard.i18n import t
 
@@ -55,7 +55,13 @@ def _open(path: str):
 
 
 def warehouse():
-    """The read-only warehouse of $STUURHUT_DB, opened once per process; None when the file does not exist."""
+    """The read-only warehouse of $STUURHUT_DB, opened once per process; None when the file does not exist.
+
+    Looked up once per run: the shell and the page both ask for it."""
+    return memo.per_run("warehouse", _warehouse)
+
+
+def _warehouse():
     if _FILTERS not in st.session_state:  # pages without the deal filters (Vergelijking, Catalogus) start here
         from dashboard.navigation import leave_pages_directory_mode
 
@@ -126,7 +132,7 @@ def sidebar_filters(wh, deals, lang: str) -> Filters | None:
     from dashboard.queries import overview
 
     _adopt_url(["deal", "jaar", "peildatum"])
-    names = {r["code"]: r["name"] or r["code"] for r in deals.iter_rows(named=True)}
+    names = memo.derived(deals, "names", lambda: {r["code"]: r["name"] or r["code"] for r in deals.iter_rows(named=True)})
     codes = visible_deals(list(names))
     if not codes:
         return None
