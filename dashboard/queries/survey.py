@@ -7,10 +7,12 @@ Privacy rules live in the SQL: a question, theme or group under 5 respondents co
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import polars as pl
 
 from dashboard.format import fmt_number, fmt_ratio, formatted
+from dashboard.memo import per_version
 
 MIN_GROUP = 5
 GROUP_TYPES = ("organisatiesoort", "onderdeel")
@@ -190,4 +192,80 @@ def likert_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
         pl.col("answer").alias("Antwoord" if nl else "Answer"),
         pl.col("respondents").alias("Respondenten" if nl else "Respondents"),
         formatted(df["respondents"] / df["n"], fmt_ratio, lang).alias("Aandeel" if nl else "Share"),
+    )
+
+
+# --- the page's frames, once per data version ------------------------------------------------------------
+
+def sources(wh, deal: str, as_of: dt.date | None = None) -> tuple:
+    """(Enquete, Vragen): the current deliveries of the two sheets the page rests on."""
+    from dashboard.queries.budget import source
+
+    return per_version(wh, ("survey_sources", deal, as_of),
+                       lambda: (source(wh, deal, "Enquete", as_of), source(wh, deal, "Vragen", as_of)))
+
+
+def wave_choice(wh, deal: str, year: int, as_of: dt.date | None = None) -> tuple[list[str], int]:
+    """(the waves, newest first; the index of the one to show first: default_wave of the chosen year)."""
+    def compute() -> tuple[list[str], int]:
+        waves = survey_waves(wh, deal, as_of)
+        options = waves["wave"].to_list()
+        return options, options.index(default_wave(waves, year))
+
+    return per_version(wh, ("survey_waves", deal, year, as_of), compute)
+
+
+@dataclass(frozen=True)
+class SurveyView:
+    """What the Enquête page shows for one deal, year, wave, grouping, as-of date and language."""
+
+    respondents: pl.DataFrame  # the survey_respondents indicator (a KPI tile)
+    likert: pl.DataFrame  # survey_likert of the wave
+    likert_table: pl.DataFrame
+    hidden: list[str]  # questions of the wave suppressed (< 5 respondents)
+    means: pl.DataFrame  # question means of the waves up to the chosen one
+    means_table: pl.DataFrame
+    wave_themes: pl.DataFrame  # theme means of the chosen wave
+    themes_table: pl.DataFrame  # ... and of the waves before it
+    groups: pl.DataFrame
+    groups_table: pl.DataFrame
+    groups_note: str | None
+    other_table: pl.DataFrame | None  # None: no other closed questions
+    text_table: pl.DataFrame | None  # None: not asked for (no permission) or no open answers
+    unscaled: list[str]
+
+
+def view(wh, deal: str, year: int, wave: str, group_type: str, as_of: dt.date | None = None, lang: str = "nl",
+         with_text: bool = False) -> SurveyView:
+    """The page's frames, derived once per data version: a rerun of the page (any click) only draws them.
+    `with_text`: the viewer may read the open answers (auth.can_see_personal_data)."""
+    return per_version(wh, ("survey_view", deal, year, wave, group_type, as_of, lang, with_text),
+                       lambda: _view(wh, deal, year, wave, group_type, as_of, lang, with_text))
+
+
+def _view(wh, deal: str, year: int, wave: str, group_type: str, as_of: dt.date | None, lang: str,
+          with_text: bool) -> SurveyView:
+    from dashboard.queries.indicators import indicators
+
+    likert = survey_likert(wh, deal, wave, as_of, lang)
+    means = survey_question_means(wh, deal, as_of).filter(pl.col("wave") <= wave)
+    themes = survey_theme_means(wh, deal, as_of).filter(pl.col("wave") <= wave)
+    groups = survey_group_means(wh, deal, wave, group_type, as_of)
+    other = survey_other_questions(wh, deal, as_of).filter(pl.col("wave") <= wave)
+    text = survey_text_answers(wh, deal, wave, as_of) if with_text else None
+    return SurveyView(
+        respondents=indicators(wh, deal, year, as_of).filter(pl.col("indicator") == "survey_respondents"),
+        likert=likert,
+        likert_table=likert_table(likert, lang),
+        hidden=means.filter((pl.col("wave") == wave) & pl.col("suppressed"))["question_code"].to_list(),
+        means=means,
+        means_table=question_means_table(means, lang),
+        wave_themes=themes.filter(pl.col("wave") == wave),
+        themes_table=theme_means_table(themes, lang),
+        groups=groups,
+        groups_table=group_means_table(groups, lang),
+        groups_note=suppressed_note(groups, lang),
+        other_table=None if other.is_empty() else other_questions_table(other, lang),
+        text_table=None if text is None or text.is_empty() else text_answers_table(text, lang),
+        unscaled=survey_unscaled(wh, deal, as_of)["question_code"].to_list(),
     )
