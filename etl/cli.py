@@ -99,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "db", "unset") is None:
         args.db = default_db()
     if args.command == "load":
-        # the first workbook's reader child is forked before the loader imports polars and duckdb: its parse
-        # then overlaps those imports and the database preparation instead of following them
-        from etl.parse import begin_early
+        # the first workbook's reader child is forked before the loader imports polars, duckdb and the contract:
+        # its parse then overlaps those imports and the database preparation instead of following them
+        from etl.begin import begin_early
 
         args.begun = begin_early(args.files)
     try:

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
-
+from etl.begin import Parsing, UsageError, check_paths
 from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns
-from etl.parse import Parsing, UsageError, check_paths
 from etl.problems import Problem, RawSheet, ReadResult
-from etl.validate import Context, validate
+
+# polars (and etl.validate/etl.read, which import it) is imported inside the functions that use it: load_files
+# first starts the database copy on a thread, whose DuckDB work then overlaps polars' import (~0.2 s)
 
 # Sheets others refer to are validated first so their keys can resolve references in the same batch.
 REFERENCED = ("Deal", "Onderdelen", "Partners", "Eindresultaten", "Bijeenkomsten", "Vragen")
@@ -32,6 +32,9 @@ Progress = Callable[[str], None]
 
 if TYPE_CHECKING:
     import duckdb
+    import polars as pl
+
+    from etl.validate import Context
 
 
 @dataclass
@@ -70,21 +73,15 @@ class _Item:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def _read_all(files: list[Path], say: Progress, meanwhile: Callable[[], None] | None = None,
-              begun: Mapping[Path, ReadResult | Parsing] | None = None) -> list[ReadResult]:
-    """Every file read; meanwhile() runs while the first workbook's isolated parse is under way.
-
-    begun: reads already started (etl.parse.begin_early), by path.
-    """
+def _read_all(files: list[Path], say: Progress, begun: Mapping[Path, ReadResult | Parsing] | None = None,
+              ) -> list[ReadResult]:
+    """Every file read; begun: reads already started (etl.begin.begin_early), by path."""
     from etl.read import start_read
 
     out = []
-    for i, p in enumerate(files):
+    for p in files:
         say(f"lezen: {p.name}")
-        pending = start_read(p, (begun or {}).get(p))
-        if i == 0 and meanwhile is not None:
-            meanwhile()
-        out.append(pending.result())
+        out.append(start_read(p, (begun or {}).get(p)).result())
     return out
 
 
@@ -284,6 +281,23 @@ class _Swap:
                 pass
 
 
+class _Opening(threading.Thread):
+    """_Swap(db) on a thread: the copy, DuckDB's start-up and the model DDL overlap the reader child's parse."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(name="stuurhut-open-db", daemon=True)
+        self.db = db
+        self.swap: _Swap | None = None
+        self.start()
+
+    def run(self) -> None:
+        self.swap = _Swap(self.db)  # keeps its own errors for .commit()
+
+    def result(self) -> _Swap:
+        self.join()
+        return self.swap if self.swap is not None else _Swap(self.db)
+
+
 def copy_swap(db: Path, work: Callable[[duckdb.DuckDBPyConnection], object]) -> tuple[object, list[str]]:
     """Run work(con) on a copy of the live DB with current models, then atomically replace the live file.
 
@@ -321,7 +335,7 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
                progress: Progress | None = None, begun: Mapping[Path, ReadResult | Parsing] | None = None) -> LoadResult:
     """Validate and load the files of one delivery batch: all or nothing. Raises UsageError for bad paths.
 
-    begun: reads of some of these files already started by etl.parse.begin_early (the CLI does, before importing
+    begun: reads of some of these files already started by etl.begin.begin_early (the CLI does, before importing
     this module); the caller cancels those this call did not use.
     """
     say = progress or (lambda stage: None)
@@ -332,15 +346,17 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
         return _run(items, problems, files, db, deal, dry_run, say, None)
     try:
         with db_lock(db):
-            swaps: list[_Swap] = []
-            # the copy of the DB is prepared while the reader child parses the first workbook
-            reads = _read_all(files, say, lambda: swaps.append(_Swap(db)), begun)
-            swap = swaps[0] if swaps else _Swap(db)
+            # the copy of the DB is prepared on a thread (DuckDB works without the GIL) while this one imports
+            # polars and waits for the reader child
+            opening = _Opening(db)
+            swap = None
             try:
+                reads = _read_all(files, say, begun)
+                swap = opening.result()
                 items, problems = _collect(files, reads)
                 return _run(items, problems, files, db, deal, dry_run, say, swap)
             finally:
-                swap.discard()
+                (swap or opening.result()).discard()
     except OSError as e:
         msg = storage_message(db, e)
         if msg is None:
@@ -412,6 +428,8 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
          dry_run: bool, say: Progress, swap: _Swap | None) -> LoadResult:
     import duckdb
 
+    from etl.validate import Context, validate
+
     try:
         state = _DbState(db)
     except duckdb.Error as e:
@@ -473,6 +491,8 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
 
 def _resolve_deal(items: list[_Item], problems: list[Problem], files: list[Path], deal_arg: str | None,
                   state: _DbState) -> tuple[str | None, dt.date | None]:
+    from etl.validate import Context, validate
+
     deal_item = next((it for it in items if it.raw.model is Deal), None)
     batch_deal = peil = None
     if deal_item is not None:
@@ -521,6 +541,8 @@ def _fill_refs(ctx: Context, model: type[Sheet], items: list[_Item], batch_sheet
 
 def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: bytes) -> pl.DataFrame:
     """The raw table's rows in its column order (schema.raw_table_ddl), personal fields hashed."""
+    import polars as pl
+
     from etl.pseudo import pseudonymise
 
     cols = columns(model)
@@ -554,6 +576,8 @@ def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Pro
 
     spill: a path prefix beside the DB copy for the Parquet files the rows travel through.
     """
+    import polars as pl
+
     batch_id = con.execute("SELECT nextval('meta.batch_seq')").fetchone()[0]
     for it in todo:
         model = it.raw.model

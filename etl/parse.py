@@ -1,28 +1,23 @@
-"""The native, polars-free half of reading a workbook: cheap checks, header detection and the isolated parse.
+"""The native half of reading a workbook, run in the isolated reader child: header detection, classification, parse.
 
-Importing this module never imports polars, so `stuurhut load` can fork the reader child before the loader's
-heavy imports (etl/cli.py): the child's parse then overlaps the parent's start-up. etl/read.py turns the
-parsed tables into polars frames in the parent.
+No polars here (the child must not use it: the Streamlit server's parent has started polars' threads before it
+forks); etl/begin.py starts the child, etl/read.py turns the parsed tables into polars frames in the parent.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import re
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from etl import exports, guard
+from etl.begin import _p
 from etl.contract import SHEETS, Sheet, columns, fold, sheet_for
-from etl.problems import Problem, ReadResult
+from etl.problems import Problem
 
-WORKBOOK_EXT = {".xlsx", ".xlsm", ".ods"}
-CSV_EXT = {".csv"}
 NUMERIC_KINDS = {"money", "count", "number", "percent", "score"}  # never filled down over a merge: it would double count
 NUMBER_CELL_KINDS = NUMERIC_KINDS | {"year"}  # kinds whose number cells must stay numbers in a mixed column
 # fastexcel logs every mixed-type column ("falling back to string") as a warning; that is normal here
@@ -30,136 +25,6 @@ for _name in ("fastexcel", "calamine"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
 KNOWN_SHEETS = ", ".join(m.sheet for m in SHEETS)
-NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
-
-
-class UsageError(Exception):
-    """A usage error (missing or unreadable input path): exit code 2."""
-
-
-def check_paths(paths: Sequence[Path | str]) -> list[Path]:
-    """The paths as Paths; raises UsageError for one that is missing, not a file or not readable."""
-    out = []
-    for p in map(Path, paths):
-        if not p.exists():
-            raise UsageError(f"Bestand niet gevonden: {p}")
-        if not p.is_file():
-            raise UsageError(f"Geen bestand: {p}")
-        if not os.access(p, os.R_OK):
-            raise UsageError(f"Bestand niet leesbaar: {p}")
-        out.append(p)
-    return out
-
-
-# --- starting a read ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Parsing:
-    """A workbook whose native parse is under way in an isolated child (or was done in-process)."""
-
-    path: Path
-    sha256: str
-    child: guard.Isolated | None = None
-    done: tuple[list[RawTable], list[Problem]] | None = None
-
-    def tables(self) -> tuple[list[RawTable], list[Problem]]:
-        """The parsed tables and problems; raises guard.ChildFailed when the child died or ran out of memory or time."""
-        if self.child is not None:
-            return self.child.result()
-        assert self.done is not None
-        return self.done
-
-    def cancel(self) -> None:
-        """Stop a child whose result is no longer wanted (a no-op once its result was collected)."""
-        if self.child is not None:
-            self.child.cancel()
-
-
-def begin(path: Path, isolate: bool = True) -> ReadResult | Parsing | None:
-    """Start reading a delivery file: the checks that need no parse, then a workbook's parse.
-
-    Returns a ReadResult when the file is rejected before parsing, a Parsing for a workbook (its parse runs in a
-    forked child with memory and time limits; isolate=False parses in-process), None for a CSV file (read in
-    the parent with polars, etl/read.py).
-    """
-    file = path.name
-    if not path.is_file():
-        return ReadResult([], [_p(file, f"{file} bestaat niet of is geen bestand.")])
-    size = path.stat().st_size
-    if size > guard.MAX_FILE_BYTES:
-        return ReadResult([], [_p(file, f"{file} is te groot ({size // 1024**2} MB, maximaal "
-                                        f"{guard.MAX_FILE_BYTES // 1024**2} MB); lever de gegevens in kleinere bestanden aan.")])
-    ext = path.suffix.lower()
-    kind = guard.sniff(path)
-    if kind == "empty":
-        return ReadResult([], [_p(file, f"{file} is leeg; lever een ingevuld bestand aan.")])
-    if kind == "ole2":
-        if ext == ".xls":
-            return ReadResult([], [_p(file, f"{file} is in het oude Excel 97-2003-formaat (.xls); open het in Excel en "
-                                            "sla het op als .xlsx.")])
-        return ReadResult([], [_p(file, f"{file} is beveiligd met een wachtwoord (of versleuteld); sla het op zonder "
-                                        "wachtwoord en lever het opnieuw aan.")])
-    if ext in CSV_EXT and kind == "text":
-        return None
-    if ext in WORKBOOK_EXT and kind == "zip":
-        return _begin_workbook(path, isolate)
-    if kind == "pdf":
-        return ReadResult([], [_p(file, f"{file} is een PDF en {NOT_A_SPREADSHEET}.")])
-    return ReadResult([], [_p(file, f"{file} {NOT_A_SPREADSHEET}.")])
-
-
-def begin_early(paths: Sequence[Path | str]) -> dict[Path, ReadResult | Parsing]:
-    """The first file's read begun before the loader imports polars and duckdb (`stuurhut load` calls this first).
-
-    Nothing is begun when a path is bad (the loader reports it as a usage error) or for a CSV file. The caller
-    hands the result to etl.load.load_files(begun=...) and cancels what it did not use.
-    """
-    try:
-        first = check_paths(paths)[0]
-        begun = begin(first)
-    except Exception:  # noqa: BLE001 - the loader reads the file again and reports what is wrong
-        return {}
-    return {} if begun is None else {first: begun}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 20), b""):
-            h.update(b)
-    return h.hexdigest()
-
-
-def _begin_workbook(path: Path, isolate: bool) -> ReadResult | Parsing:
-    file = path.name
-    try:
-        with zipfile.ZipFile(path) as zf:
-            problems = guard.check_archive(zf, file)
-            if problems:
-                return ReadResult([], problems)
-            names = set(zf.namelist())
-            is_ods = "content.xml" in names or path.suffix.lower() == ".ods"
-            if is_ods:
-                problems = guard.check_ods(zf, file)
-            elif not any(n.replace("\\", "/").lower().endswith("workbook.xml") for n in names):
-                problems = [_p(file, f"{file} {NOT_A_SPREADSHEET}.")]
-            if problems:
-                return ReadResult([], problems)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return ReadResult([], [_p(file, f"{file} is beschadigd of niet volledig (bijvoorbeeld afgebroken bij het "
-                                        "opslaan of uploaden); sla het opnieuw op als .xlsx en lever het opnieuw aan.")])
-    if isolate:
-        import fastexcel  # noqa: F401 - imported once here rather than in every child
-
-        child = guard.Isolated(parse_workbook, str(path), preload=("pyarrow",))
-        return Parsing(path, _sha256(path), child=child)  # hashed while the child parses
-    sha = _sha256(path)
-    try:
-        done = parse_workbook(str(path))
-    except guard.ChildFailed:
-        return ReadResult([], [_p(file, f"{file} {guard.UNREADABLE}")])
-    return Parsing(path, sha, done=done)
 
 
 # --- classifying sheets and finding their header ------------------------------------------------------------
@@ -210,11 +75,6 @@ def match_header(text: Any, keys: dict[str, str]) -> str | None:
 
 
 # --- internals ----------------------------------------------------------------------------------------------
-
-
-def _p(file: str, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
-       severity: str = "error") -> Problem:
-    return Problem(file=file, sheet=sheet, row=row, column=column, message=message, severity=severity)
 
 
 @dataclass
@@ -296,6 +156,7 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
     file = p.name
     problems: list[Problem] = []
     scans: dict[str, guard.SheetScan] = {}
+    sizes: dict[str, int] = {}  # sheet name -> size of its XML
     with zipfile.ZipFile(p) as zf:
         names = set(zf.namelist())
         if "xl/workbook.xml" in names:
@@ -317,6 +178,7 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
                                    sheet=name or None)]
                 if name:
                     scans[name] = scan
+                    sizes[name] = zf.getinfo(member).file_size
         elif "content.xml" not in names:  # non-standard packaging (no xl/ folder, backslashes): guard every XML part, heads via calamine
             for member in sorted(n for n in names if n.lower().endswith(".xml")):
                 scan = guard.scan_sheet(zf, "", member, want_head=False)
@@ -337,54 +199,67 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
         sheet_names = reader.sheet_names
     except Exception:  # noqa: BLE001 - calamine's errors are many; the message to the user is one
         return [], [_p(file, f"{file} is beschadigd of niet volledig; sla het opnieuw op als .xlsx en lever het opnieuw aan.")]
-    tables: list[RawTable] = []
-    unknown: list[str] = []
-    for name in sheet_names:
-        try:
-            scan = scans.get(name)
-            head = scan.head if scan is not None and scan.head is not None else _head_from_calamine(reader, name)
-            model, adapter, adapter_row = _classify(name, head)
-            if model is None:
-                unknown.append(name)
-                if probe:
-                    first = min(head) if head else None
-                    sheet = reader.load_sheet(name, header_row=None if first is None else first - 1)
-                    t = RawTable(name=name, model=None, adapter=None, header_row=first)
-                    t.data = _ipc(sheet.to_arrow_with_errors()[0])
-                    tables.append(t)
-                continue
-            t = RawTable(name=name, model=model.sheet, adapter=adapter, header_row=None)
-            if adapter:
-                t.header_row = adapter_row
-            else:
-                t.header_row, t.matched, _ = detect_header(head, model)
-            if t.header_row is None:
-                if head:
-                    t.problems.append(_no_header(file, model, name))
-                else:
-                    t.problems.append(_p(file, f"Tabblad '{name}' is leeg en wordt overgeslagen.", sheet=model.sheet,
-                                         severity="warning"))
-                tables.append(t)
-                continue
-            t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
-            # whitespace-only cells as null: the empty-row filter then needs no text scan of every cell
-            sheet = reader.load_sheet(name, header_row=t.header_row - 1, whitespace_as_null=True)
-            t.blank_null = True
-            batch, errs = sheet.to_arrow_with_errors()
-            t.abs_cols = [c.absolute_index for c in sheet.selected_columns]  # cached; available_columns() re-infers
-            t.data = _ipc(batch)
-            if errs is not None:
-                t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
-            t.merges = scan.merges if scan is not None else []
-            if scan is not None:
-                t.numbers = _number_cells(p, scan.member, sheet.selected_columns, t.matched, model, t.header_row)
-            tables.append(t)
-        except Exception:  # noqa: BLE001 - one broken sheet must not hide the others
-            t = RawTable(name=name, model=None, adapter=None, header_row=None)
-            t.problems.append(_p(file, f"Tabblad '{name}' {guard.UNREADABLE}", sheet=name))
-            tables.append(t)
+    # the biggest sheet is parsed first: its parse (calamine, without the GIL) then overlaps the child's import of
+    # pyarrow (etl/begin.py), which every sheet's conversion waits for; results keep the workbook's order
+    slots: dict[int, tuple[RawTable | None, bool]] = {}
+    for i in sorted(range(len(sheet_names)), key=lambda i: -sizes.get(sheet_names[i], 0)):
+        slots[i] = _parse_sheet(reader, p, sheet_names[i], scans.get(sheet_names[i]), probe)
+    tables = [t for i in sorted(slots) if (t := slots[i][0]) is not None]
+    unknown = [sheet_names[i] for i in sorted(slots) if slots[i][1]]
     problems.extend(_unknown_problems(file, unknown, any(t.model for t in tables)))
     return tables, problems
+
+
+def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, probe: bool,
+                 ) -> tuple[RawTable | None, bool]:
+    """(the sheet's table or None, whether the sheet is unknown) for one sheet of parse_workbook."""
+    file = p.name
+    unknown = False
+    try:
+        head = scan.head if scan is not None and scan.head is not None else _head_from_calamine(reader, name)
+        model, adapter, adapter_row = _classify(name, head)
+        unknown = model is None
+        if unknown:
+            if not probe:
+                return None, True
+            first = min(head) if head else None
+            sheet = reader.load_sheet(name, header_row=None if first is None else first - 1)
+            t = RawTable(name=name, model=None, adapter=None, header_row=first)
+            import pyarrow  # noqa: F401 - see below
+
+            t.data = _ipc(sheet.to_arrow_with_errors()[0])
+            return t, True
+        t = RawTable(name=name, model=model.sheet, adapter=adapter, header_row=None)
+        if adapter:
+            t.header_row = adapter_row
+        else:
+            t.header_row, t.matched, _ = detect_header(head, model)
+        if t.header_row is None:
+            if head:
+                t.problems.append(_no_header(file, model, name))
+            else:
+                t.problems.append(_p(file, f"Tabblad '{name}' is leeg en wordt overgeslagen.", sheet=model.sheet,
+                                     severity="warning"))
+            return t, False
+        t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
+        # whitespace-only cells as null: the empty-row filter then needs no text scan of every cell
+        sheet = reader.load_sheet(name, header_row=t.header_row - 1, whitespace_as_null=True)
+        t.blank_null = True
+        import pyarrow  # noqa: F401 - waits for an import begun beside the parse (etl/begin.py) to finish
+
+        batch, errs = sheet.to_arrow_with_errors()
+        t.abs_cols = [c.absolute_index for c in sheet.selected_columns]  # cached; available_columns() re-infers
+        t.data = _ipc(batch)
+        if errs is not None:
+            t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
+        t.merges = scan.merges if scan is not None else []
+        if scan is not None:
+            t.numbers = _number_cells(p, scan.member, sheet.selected_columns, t.matched, model, t.header_row)
+        return t, False
+    except Exception:  # noqa: BLE001 - one broken sheet must not hide the others
+        t = RawTable(name=name, model=None, adapter=None, header_row=None)
+        t.problems.append(_p(file, f"Tabblad '{name}' {guard.UNREADABLE}", sheet=name))
+        return t, unknown
 
 
 def _number_cells(path: Path, member: str, selected: Any, matched: dict[int, str], model: type[Sheet],

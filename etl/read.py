@@ -1,7 +1,7 @@
 """Reading delivery files (xlsx, xlsm, ods, csv; Forms and Mailchimp exports) into sheets mapped to the contract.
 
-The native half (checks, header detection, the isolated workbook parse) is etl/parse.py, which needs no polars;
-this module turns its tables, and CSV files, into polars frames.
+The native half needs no polars: etl/begin.py (checks, starting the isolated child) and etl/parse.py (what the child
+runs: header detection, the workbook parse); this module turns the parsed tables, and CSV files, into polars frames.
 """
 
 from __future__ import annotations
@@ -17,19 +17,14 @@ from typing import Any
 import polars as pl
 
 from etl import adapters, guard
+from etl.begin import CSV_EXT, NOT_A_SPREADSHEET, WORKBOOK_EXT, Parsing, _p, begin
 from etl.contract import columns
 from etl.parse import (
-    CSV_EXT,
     KNOWN_SHEETS,
-    NOT_A_SPREADSHEET,
     NUMERIC_KINDS,
-    WORKBOOK_EXT,
-    Parsing,
     RawTable,
     _classify,
     _no_header,
-    _p,
-    begin,
     clean_sheet_name,
     detect_header,
     parse_workbook,
@@ -61,7 +56,7 @@ class PendingRead:
     """A delivery file being read: a workbook's native parse runs in its child until .result() is asked for.
 
     The parent is free meanwhile (the loader prepares the database then); .result() never raises.
-    begun: what etl.parse.begin already returned for this file (the CLI starts the first parse early).
+    begun: what etl.begin.begin already returned for this file (the CLI starts the first parse early).
     """
 
     def __init__(self, path: Path, isolate: bool = True, begun: ReadResult | Parsing | None = None) -> None:

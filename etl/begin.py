@@ -1,0 +1,179 @@
+"""Beginning to read a delivery file, without polars or the contract: the checks that need no parse, then the
+workbook's parse forked into an isolated child (etl/parse.py runs there).
+
+`stuurhut load` calls begin_early first thing (etl/cli.py): the child then imports what it needs and parses while
+the parent imports polars, duckdb and the contract and prepares the database, instead of after all that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from etl import guard
+from etl.problems import Problem, ReadResult
+
+if TYPE_CHECKING:
+    from etl.parse import RawTable
+
+WORKBOOK_EXT = {".xlsx", ".xlsm", ".ods"}
+CSV_EXT = {".csv"}
+NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
+# imported by the child before its address-space limit is set, so their mappings do not count against the parse
+CHILD_PRELOAD = ("fastexcel", "etl.parse")
+# pyarrow (with numpy ~0.15 s) is imported on a thread beside the first sheet's parse, which runs in calamine
+# without the GIL; that import comes after the limit, so the limit grants the ~280 MB of address space it maps
+PYARROW_SPACE = 384 * 1024**2
+
+
+def _p(file: str, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+       severity: str = "error") -> Problem:
+    return Problem(file=file, sheet=sheet, row=row, column=column, message=message, severity=severity)
+
+
+class UsageError(Exception):
+    """A usage error (missing or unreadable input path): exit code 2."""
+
+
+def check_paths(paths: Sequence[Path | str]) -> list[Path]:
+    """The paths as Paths; raises UsageError for one that is missing, not a file or not readable."""
+    out = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise UsageError(f"Bestand niet gevonden: {p}")
+        if not p.is_file():
+            raise UsageError(f"Geen bestand: {p}")
+        if not os.access(p, os.R_OK):
+            raise UsageError(f"Bestand niet leesbaar: {p}")
+        out.append(p)
+    return out
+
+
+@dataclass
+class Parsing:
+    """A workbook whose native parse is under way in an isolated child (or was done in-process)."""
+
+    path: Path
+    sha256: str
+    child: guard.Isolated | None = None
+    done: tuple[list[RawTable], list[Problem]] | None = None
+
+    def tables(self) -> tuple[list[RawTable], list[Problem]]:
+        """The parsed tables and problems; raises guard.ChildFailed when the child died or ran out of memory or time."""
+        if self.child is not None:
+            return self.child.result()
+        assert self.done is not None
+        return self.done
+
+    def cancel(self) -> None:
+        """Stop a child whose result is no longer wanted (a no-op once its result was collected)."""
+        if self.child is not None:
+            self.child.cancel()
+
+
+def begin(path: Path, isolate: bool = True) -> ReadResult | Parsing | None:
+    """Start reading a delivery file: the checks that need no parse, then a workbook's parse.
+
+    Returns a ReadResult when the file is rejected before parsing, a Parsing for a workbook (its parse runs in a
+    forked child with memory and time limits; isolate=False parses in-process), None for a CSV file (read in
+    the parent with polars, etl/read.py).
+    """
+    file = path.name
+    if not path.is_file():
+        return ReadResult([], [_p(file, f"{file} bestaat niet of is geen bestand.")])
+    size = path.stat().st_size
+    if size > guard.MAX_FILE_BYTES:
+        return ReadResult([], [_p(file, f"{file} is te groot ({size // 1024**2} MB, maximaal "
+                                        f"{guard.MAX_FILE_BYTES // 1024**2} MB); lever de gegevens in kleinere bestanden aan.")])
+    ext = path.suffix.lower()
+    kind = guard.sniff(path)
+    if kind == "empty":
+        return ReadResult([], [_p(file, f"{file} is leeg; lever een ingevuld bestand aan.")])
+    if kind == "ole2":
+        if ext == ".xls":
+            return ReadResult([], [_p(file, f"{file} is in het oude Excel 97-2003-formaat (.xls); open het in Excel en "
+                                            "sla het op als .xlsx.")])
+        return ReadResult([], [_p(file, f"{file} is beveiligd met een wachtwoord (of versleuteld); sla het op zonder "
+                                        "wachtwoord en lever het opnieuw aan.")])
+    if ext in CSV_EXT and kind == "text":
+        return None
+    if ext in WORKBOOK_EXT and kind == "zip":
+        return _begin_workbook(path, isolate)
+    if kind == "pdf":
+        return ReadResult([], [_p(file, f"{file} is een PDF en {NOT_A_SPREADSHEET}.")])
+    return ReadResult([], [_p(file, f"{file} {NOT_A_SPREADSHEET}.")])
+
+
+def begin_early(paths: Sequence[Path | str]) -> dict[Path, ReadResult | Parsing]:
+    """The first file's read begun before the loader imports polars and duckdb (`stuurhut load` calls this first).
+
+    Nothing is begun when a path is bad (the loader reports it as a usage error) or for a CSV file. The caller
+    hands the result to etl.load.load_files(begun=...) and cancels what it did not use.
+    """
+    try:
+        first = check_paths(paths)[0]
+        begun = begin(first)
+    except Exception:  # noqa: BLE001 - the loader reads the file again and reports what is wrong
+        return {}
+    return {} if begun is None else {first: begun}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+def _begin_workbook(path: Path, isolate: bool) -> ReadResult | Parsing:
+    file = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            problems = guard.check_archive(zf, file)
+            if problems:
+                return ReadResult([], problems)
+            names = set(zf.namelist())
+            is_ods = "content.xml" in names or path.suffix.lower() == ".ods"
+            if is_ods:
+                problems = guard.check_ods(zf, file)
+            elif not any(n.replace("\\", "/").lower().endswith("workbook.xml") for n in names):
+                problems = [_p(file, f"{file} {NOT_A_SPREADSHEET}.")]
+            if problems:
+                return ReadResult([], problems)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return ReadResult([], [_p(file, f"{file} is beschadigd of niet volledig (bijvoorbeeld afgebroken bij het "
+                                        "opslaan of uploaden); sla het opnieuw op als .xlsx en lever het opnieuw aan.")])
+    if isolate:
+        child = guard.Isolated(_parse_in_child, str(path), preload=CHILD_PRELOAD,
+                               memory=guard.CHILD_MEMORY + PYARROW_SPACE)
+        return Parsing(path, _sha256(path), child=child)  # hashed while the child parses
+    from etl.parse import parse_workbook
+
+    sha = _sha256(path)
+    try:
+        done = parse_workbook(str(path))
+    except guard.ChildFailed:
+        return ReadResult([], [_p(file, f"{file} {guard.UNREADABLE}")])
+    return Parsing(path, sha, done=done)
+
+
+
+
+def _parse_in_child(path: str) -> tuple[list[RawTable], list[Problem]]:
+    """etl.parse.parse_workbook, looked up in the child: the parent need not import the contract to fork it."""
+    import importlib
+    import threading
+
+    from etl import parse
+
+    if "pyarrow" not in sys.modules:  # parse_workbook's own `import pyarrow` waits for this one when it needs it
+        threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
+
+    return parse.parse_workbook(path)
