@@ -26,7 +26,9 @@ if st.session_state.get("f_team") not in (teams.ALL, *names):
     st.session_state["f_team"] = teams.ALL
 team = st.selectbox(t("teams.picker"), [teams.ALL, *names], key="f_team",
                     format_func=lambda c: t("teams.all") if c == teams.ALL else names[c])
-st.query_params["team"] = st.session_state["_team_url"] = team
+if st.query_params.get("team") != team:  # setting it, even unchanged, sends the browser a message each rerun
+    st.query_params["team"] = team
+st.session_state["_team_url"] = team
 v = teams.view(wh, f.deal, team, f.year, f.as_of_arg, lang)
 src, overview, ms = v.sources, v.overview, v.milestones
 bar = st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)
