@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,8 +26,9 @@ CSV_EXT = {".csv"}
 NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
 # imported by the child before its address-space limit is set, so their mappings do not count against the parse
 CHILD_PRELOAD = ("fastexcel", "etl.parse")
-# pyarrow (with numpy ~0.15 s) is imported on a thread beside the first sheet's parse, which runs in calamine
-# without the GIL; that import comes after the limit, so the limit grants the ~280 MB of address space it maps
+# the child imports pyarrow (with numpy ~0.15 s) on a thread beside the first sheet's parse, which runs in calamine
+# without the GIL (etl.parse.PYARROW_BESIDE); that import comes after the limit, so the limit grants the ~280 MB
+# of address space it maps
 PYARROW_SPACE = 384 * 1024**2
 
 
@@ -168,12 +168,8 @@ def _begin_workbook(path: Path, isolate: bool) -> ReadResult | Parsing:
 
 def _parse_in_child(path: str) -> tuple[list[RawTable], list[Problem]]:
     """etl.parse.parse_workbook, looked up in the child: the parent need not import the contract to fork it."""
-    import importlib
-    import threading
-
     from etl import parse
 
-    if "pyarrow" not in sys.modules:  # parse_workbook's own `import pyarrow` waits for this one when it needs it
-        threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
+    parse.PYARROW_BESIDE = True
 
     return parse.parse_workbook(path)

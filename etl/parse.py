@@ -6,8 +6,11 @@ forks); etl/begin.py starts the child, etl/read.py turns the parsed tables into 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
+import sys
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,9 @@ for _name in ("fastexcel", "calamine"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
 KNOWN_SHEETS = ", ".join(m.sheet for m in SHEETS)
+# set in the reader child (etl/begin.py): pyarrow, needed for each parsed sheet's conversion, is imported on a
+# thread as the first sheet's parse starts (calamine parses without the GIL), not before it
+PYARROW_BESIDE = False
 
 
 # --- classifying sheets and finding their header ------------------------------------------------------------
@@ -223,6 +229,7 @@ def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, 
             if not probe:
                 return None, True
             first = min(head) if head else None
+            _import_pyarrow_beside()
             sheet = reader.load_sheet(name, header_row=None if first is None else first - 1)
             t = RawTable(name=name, model=None, adapter=None, header_row=first)
             import pyarrow  # noqa: F401 - see below
@@ -242,6 +249,7 @@ def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, 
                                      severity="warning"))
             return t, False
         t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
+        _import_pyarrow_beside()
         # whitespace-only cells as null: the empty-row filter then needs no text scan of every cell
         sheet = reader.load_sheet(name, header_row=t.header_row - 1, whitespace_as_null=True)
         t.blank_null = True
@@ -260,6 +268,14 @@ def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, 
         t = RawTable(name=name, model=None, adapter=None, header_row=None)
         t.problems.append(_p(file, f"Tabblad '{name}' {guard.UNREADABLE}", sheet=name))
         return t, unknown
+
+
+def _import_pyarrow_beside() -> None:
+    """Start importing pyarrow on a thread (once, in the reader child) while calamine parses a sheet."""
+    global PYARROW_BESIDE
+    if PYARROW_BESIDE and "pyarrow" not in sys.modules:
+        PYARROW_BESIDE = False
+        threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
 
 
 def _number_cells(path: Path, member: str, selected: Any, matched: dict[int, str], model: type[Sheet],
