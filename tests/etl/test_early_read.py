@@ -1,0 +1,166 @@
+"""`stuurhut load` forks the reader child before its heavy imports; the same parse still works inside a server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from etl import begin, guard
+from etl.read import read_file
+from tests.conftest import write_workbook
+
+REPO = Path(__file__).resolve().parents[2]
+DEAL = [["Code", "Naam", "Peildatum"], ["CDX", "City Deal Fictief (test)", dt.date(2022, 6, 30)]]
+MEETINGS = [["ID", "Datum", "Soort"]] + [[f"M-{i}", dt.date(2022, 1, 1) + dt.timedelta(days=i), "werksessie"]
+                                         for i in range(300)]
+
+
+def python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "levering.xlsx", {"Deal": DEAL, "Bijeenkomsten": MEETINGS})
+
+
+def test_starting_a_read_needs_neither_polars_nor_the_contract():
+    p = python("""
+        import sys
+        import etl.begin, etl.cli
+        heavy = ("polars", "pyarrow", "duckdb", "numpy", "pydantic", "etl.contract")
+        print([m for m in heavy if m in sys.modules])
+        import etl.parse  # what the child runs: the contract, but no polars
+        print([m for m in ("polars", "pyarrow", "duckdb") if m in sys.modules])
+    """)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["[]", "[]"]
+
+
+def test_cli_forks_the_reader_before_importing_polars_duckdb_and_the_contract(workbook: Path, tmp_path: Path):
+    db, key = tmp_path / "x.duckdb", tmp_path / "key"
+    p = python(f"""
+        import os, sys
+        os.environ["STUURHUT_KEY_FILE"] = {str(key)!r}
+        from etl import guard
+        forks = []
+        real = guard.Isolated.__init__
+        def spy(self, *a, **k):
+            forks.append(sorted(m for m in ("polars", "duckdb", "pyarrow", "etl.contract", "etl.load")
+                                if m in sys.modules))
+            real(self, *a, **k)
+        guard.Isolated.__init__ = spy
+        from etl.cli import main
+        code = main(["load", {str(workbook)!r}, "--db", {str(db)!r}, "--json"])
+        print("forks", forks, code, file=sys.stderr)
+    """)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["rows"] == {"Deal": 1, "Bijeenkomsten": 300}
+    # one child, forked before any heavy import
+    assert [ln for ln in p.stderr.splitlines() if ln.startswith("forks")] == ["forks [[]] 0"]
+
+
+def test_load_inside_a_process_whose_polars_threads_run(workbook: Path, tmp_path: Path):
+    # the dashboard's upload path: polars imported and its thread pool busy before the child is forked
+    p = python(f"""
+        import os
+        os.environ["STUURHUT_KEY_FILE"] = {str(tmp_path / "key")!r}
+        import polars as pl
+        assert pl.DataFrame({{"x": list(range(200_000))}}).select(pl.col("x").sum()).item() == 19999900000
+        from etl.load import load_files
+        r = load_files([{str(workbook)!r}], {str(tmp_path / "s.duckdb")!r})
+        print(r.status, r.rows)
+    """, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "loaded {'Deal': 1, 'Bijeenkomsten': 300}"
+
+
+def test_begin_early_skips_bad_paths_and_csv(tmp_path: Path, workbook: Path):
+    assert begin.begin_early([tmp_path / "nergens.xlsx"]) == {}
+    assert begin.begin_early([workbook, tmp_path / "nergens.xlsx"]) == {}  # the loader reports the usage error
+    csv = tmp_path / "begroting.csv"
+    csv.write_text("Jaar;Kostensoort;Post;Begroot\n2022;basis;Huur;10\n", encoding="utf-8")
+    assert begin.begin_early([csv]) == {}
+    started = begin.begin_early([workbook])
+    [(path, parsing)] = started.items()
+    assert path == workbook and isinstance(parsing, begin.Parsing)
+    tables, problems = parsing.tables()
+    assert [t.model for t in tables] == ["Deal", "Bijeenkomsten"] and problems == []
+
+
+def test_cancel_kills_the_child_and_removes_its_output(tmp_path: Path):
+    child = guard.Isolated(time.sleep, 30)
+    out = Path(child.out_path)
+    assert out.exists()
+    pid = child.pid
+    t = time.perf_counter()
+    child.cancel()
+    assert time.perf_counter() - t < 5
+    assert not out.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left behind
+    with pytest.raises(guard.ChildFailed, match="cancelled"):
+        child.result()
+    child.cancel()  # twice is harmless
+
+
+def test_usage_error_after_an_early_start_leaves_no_child(workbook: Path, tmp_path: Path):
+    p = python(f"""
+        import os, sys
+        from etl import guard
+        children = []
+        real = guard.Isolated.__init__
+        def spy(self, *a, **k):
+            real(self, *a, **k)
+            children.append(self)
+        guard.Isolated.__init__ = spy
+        from etl.cli import main
+        code = main(["load", {str(workbook)!r}, {str(tmp_path / "ontbreekt.xlsx")!r}, "--db", {str(tmp_path / "x.duckdb")!r}])
+        print(code, len(children), [c.pid for c in children], [os.path.exists(c.out_path) for c in children])
+    """)
+    assert p.returncode == 0, p.stderr
+    # the missing second file is a usage error found before any child is forked
+    assert p.stdout.strip() == "2 0 [] []"
+    assert "Bestand niet gevonden" in p.stderr
+
+
+def test_biggest_sheet_parsed_first_but_sheets_and_warnings_keep_workbook_order(tmp_path: Path):
+    path = write_workbook(tmp_path / "volgorde.xlsx", {
+        "Deal": DEAL, "Notities": [["Wat", "Wie"], ["x", "y"]], "Bijeenkomsten": MEETINGS,
+        "Blad1": [["a", "b"], [1, 2]]})
+    r = read_file(path)
+    assert [s.model.sheet for s in r.sheets] == ["Deal", "Bijeenkomsten"]
+    assert [p.sheet for p in r.problems] == ["Notities", "Blad1"]
+    assert all(p.severity == "warning" and "niet herkend" in p.message for p in r.problems)
+    assert r.sheets[1].frame.height == 300
+
+
+def test_load_process_exit_codes_and_complete_output(workbook: Path, tmp_path: Path):
+    # `python -m etl.cli load` ends with os._exit after flushing: the output must still be all there
+    env = dict(os.environ, STUURHUT_KEY_FILE=str(tmp_path / "key"))
+    db = tmp_path / "x.duckdb"
+    ok = subprocess.run([sys.executable, "-m", "etl.cli", "load", str(workbook), "--db", str(db)], cwd=REPO, env=env,
+                        capture_output=True, text=True, timeout=60)
+    assert (ok.returncode, ok.stdout) == (0, "geladen: 1 rij Deal, 300 rijen Bijeenkomsten\n")
+    again = subprocess.run([sys.executable, "-m", "etl.cli", "load", str(workbook), "--db", str(db), "--json"],
+                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and json.loads(again.stdout)["unchanged"] == ["Deal", "Bijeenkomsten"]
+    bad = write_workbook(tmp_path / "fout.xlsx", {"Deal": DEAL, "Bijeenkomsten": [["ID", "Datum", "Soort"],
+                                                                                    ["M-1", "gisteren", "werksessie"]]})
+    rejected = subprocess.run([sys.executable, "-m", "etl.cli", "load", str(bad), "--db", str(db), "--json"], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=60)
+    assert rejected.returncode == 1
+    [problem] = json.loads(rejected.stdout)["problems"]
+    assert (problem["sheet"], problem["row"], problem["column"]) == ("Bijeenkomsten", 2, "Datum")
+    missing = subprocess.run([sys.executable, "-m", "etl.cli", "load", str(tmp_path / "nergens.xlsx")], cwd=REPO,
+                             env=env, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "Bestand niet gevonden" in missing.stderr
