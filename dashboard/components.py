@@ -194,7 +194,12 @@ def text_table(df: pl.DataFrame, name: str, key: str, lang: str | None = None) -
 
 def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str = "grafiek", key: str = "chart",
           lang: str | None = None) -> None:
-    """A themed chart, its finding as alt text, and the data behind it in an expander (with downloads)."""
+    """A themed chart, its finding as alt text, and the data behind it in an expander (with downloads).
+
+    The expander keeps its open/closed state (key `<key>_data`) and its table is drawn only while it is open:
+    a closed one shows nothing of it, and a table with its two download buttons is most of what a chart costs
+    on every rerun of a page. Opening it reruns the page, which then draws the table.
+    """
     lang = _lang(lang)
     spec = theme.localise_spec(vega_lite_spec(figure), lang)
     description = spec.get("description") or ""
@@ -202,8 +207,10 @@ def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str
     if description:
         st.caption(md_escape(description), help=None)
     if data is not None:
-        with st.expander(t("chart.data_behind", lang), icon=":material/table:"):
-            table(data, name, key=f"{key}_data", lang=lang)
+        box = st.expander(t("chart.data_behind", lang), icon=":material/table:", key=f"{key}_data", on_change="rerun")
+        if box.open is not False:  # (None would mean no state tracking: then draw it, as before)
+            with box:
+                table(data, name, key=f"{key}_data", lang=lang)
 
 
 _VALIDATED: OrderedDict[str, None] = OrderedDict()  # digests of specs that passed schema validation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,18 @@ def app_env(page_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> P
     monkeypatch.setenv("STUURHUT_DB", str(page_db))
     monkeypatch.setenv("STUURHUT_ACCOUNTS", str(tmp_path / "accounts.json"))
     return page_db
+
+
+_CHART_DATA = re.compile(r"^\$\$ID-[0-9a-f]+-(.+_data)$")
+
+
+def open_chart_data(at):
+    """Open every "Gegevens achter deze grafiek" expander and rerun when one was closed: their tables (and
+    downloads) are drawn only while open, as after a click in the browser. They stay open on later runs."""
+    keys = [m.group(1) for e in at.expander if (m := _CHART_DATA.match(e.proto.id))]
+    closed = [k for k in keys if not at.session_state[k]] if keys else []
+    for key in closed:
+        at.session_state[key] = True
+    if closed:
+        at.run()
+    return at

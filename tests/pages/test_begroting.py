@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import accounts
 from tests.dashboard.conftest import BUDGET_V1, BUDGET_V2, FULL, load
-from tests.pages.conftest import APP, ROOT
+from tests.pages.conftest import APP, ROOT, open_chart_data
 
 D = dt.date
 TIMEOUT = 60
@@ -66,6 +66,7 @@ def captions(at: AppTest) -> list[str]:
 
 
 def table_with(at: AppTest, column: str):
+    open_chart_data(at)
     found = [d.value for d in at.dataframe if column in d.value.columns]
     assert found, f"no table with column {column!r} among {[list(d.value.columns) for d in at.dataframe]}"
     return found[0]
@@ -135,6 +136,7 @@ def test_a_participant_sees_totals_not_posts_or_notes(env: Path, monkeypatch: py
     at = open_page({"deal": "TST", "jaar": "2021"}, session={"_stuurhut_account": "deel"})
     assert at.title[0].value == "Begroting — Testdeal"
     assert [i.value for i in at.info][0].startswith("De begroting per post en de toelichtingen zijn alleen zichtbaar")
+    open_chart_data(at)
     assert not [d for d in at.dataframe if "Post" in d.value.columns or "Toelichting" in d.value.columns]
     totals = [d.value for d in at.dataframe if "Kostensoort" in d.value.columns][-1]  # the first is the chart's data
     assert list(totals["Jaar"]) == [2021, 2021]

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboard.conftest import FULL, load
-from tests.pages.conftest import APP, ROOT
+from tests.pages.conftest import APP, ROOT, open_chart_data
 
 D = dt.date
 TIMEOUT = 60
@@ -71,6 +71,7 @@ def captions(at: AppTest) -> list[str]:
 
 
 def tables(at: AppTest, column: str) -> list:
+    open_chart_data(at)
     return [d.value for d in at.dataframe if column in d.value.columns]
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import accounts
 from tests.dashboard.conftest import FULL, load
-from tests.pages.conftest import APP, ROOT
+from tests.pages.conftest import APP, ROOT, open_chart_data
 
 D = dt.date
 TIMEOUT = 60
@@ -97,6 +97,7 @@ def captions(at: AppTest) -> list[str]:
 
 
 def table_with(at: AppTest, *columns: str):
+    open_chart_data(at)
     found = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
     assert found, f"no table with {columns}"
     return found[0]
@@ -167,6 +168,7 @@ def test_open_answers_only_for_the_core_team_and_without_identifying_columns(env
     store.add_user("deel", "deelnemer", "TST", "deel-test-Wachtwoord-2")
     at = open_page({"deal": "TST"}, session={"_stuurhut_account": "deel", "survey_wave": "2021-11"})
     assert any(i.value.startswith("Open antwoorden zijn alleen zichtbaar voor het kernteam") for i in at.info)
+    open_chart_data(at)  # the tables behind the charts too
     assert not [d for d in at.dataframe if list(d.value.columns) == ["Vraag", "Antwoord"]]
     assert "Antwoord A" not in str([d.value.to_dict() for d in at.dataframe])
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import load_files
 from tests.conftest import write_workbook
-from tests.pages.conftest import APP, ROOT
+from tests.pages.conftest import APP, ROOT, open_chart_data
 
 TIMEOUT = 60
 D = dt.date
@@ -114,6 +114,7 @@ def captions(at: AppTest) -> list[str]:
 
 
 def table_with(at: AppTest, column: str):
+    open_chart_data(at)
     found = [d.value for d in at.dataframe if column in d.value.columns]
     assert found, f"no table with column {column!r}"
     return found[0]
