@@ -164,3 +164,37 @@ def test_load_process_exit_codes_and_complete_output(workbook: Path, tmp_path: P
     missing = subprocess.run([sys.executable, "-m", "etl.cli", "load", str(tmp_path / "nergens.xlsx")], cwd=REPO,
                              env=env, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "Bestand niet gevonden" in missing.stderr
+
+
+def test_child_without_numpy_parses_like_in_process(tmp_path: Path):
+    # the reader child imports pyarrow with numpy blocked: dates, numbers, booleans and error cells come out the same
+    import xlsxwriter
+
+    path = tmp_path / "begroting.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    date = wb.add_format({"num_format": "dd-mm-yyyy"})
+    ws = wb.add_worksheet("Begroting")
+    ws.write_row(0, 0, ["Jaar", "Kostensoort", "Post", "Begroot", "Gerealiseerd", "Datum", "Klaar"])
+    for r in range(1, 30):
+        ws.write_row(r, 0, [2022, "basis", f"Post {r}", 100.5 * r, r])
+        ws.write_datetime(r, 5, dt.datetime(2022, 1, r), date)
+        ws.write_boolean(r, 6, r % 2 == 0)
+    ws.write_formula(30, 0, "=1/0", None, "#DIV/0!")
+    ws.write_row(30, 1, ["basis", "Fout", 1, 1])
+    wb.close()
+    p = python(f"""
+        import sys
+        from etl.read import read_file
+        r = read_file({str(path)!r})
+        print("numpy" in sys.modules)
+        for s in r.sheets:
+            print(s.frame.write_json())
+        for pr in r.problems:
+            print(pr)
+    """)
+    assert p.returncode == 0, p.stderr
+    here = read_file(path, isolate=False)
+    lines = p.stdout.splitlines()
+    assert lines[0] == "False"  # neither the parent nor (so) the child imported numpy
+    assert lines[1:] == [s.frame.write_json() for s in here.sheets] + [str(pr) for pr in here.problems]
+    assert any("#DEEL/0!" in pr.message for pr in here.problems)
