@@ -1,0 +1,1087 @@
+"""A bounded-memory reader for one big xlsx worksheet: the same typed Arrow data as fastexcel, in batches.
+
+fastexcel (calamine) holds every cell of a sheet before it converts anything: a 1M-row delivery costs the read
+child ~680 MiB for ~60 MiB of Arrow data. This module reads the worksheet's XML from the zip in chunks of a few MB
+(cut at a ``</row>``), turns each chunk into typed Arrow columns and writes them as an Arrow IPC stream, so the child
+holds one chunk's cells at a time.
+
+Shape (what parse_workbook needs to fill RawTable.data/abs_cols/errors)::
+
+    from etl.xlsx_stream import Unsupported, read_sheet
+    try:
+        out = read_sheet(path, member, sst_member, styles_member, header_row=t.header_row - 1,
+                         out_path=tmp_ipc_path)          # None: out.batches holds the record batches instead
+    except Unsupported:
+        ...                                              # fall back to fastexcel for this sheet
+    t.abs_cols = out.abs_cols                            # absolute 0-based column of each column
+    t.errors = [(row + 1, col, detail) for row, col, detail in out.errors]   # as parse.py does with fastexcel's
+    t.data = <the IPC stream at out_path>                # the parent reads it with pl.read_ipc_stream(path)
+
+``header_row`` means what fastexcel's ``load_sheet(header_row=...)`` means (0-based sheet row; a row above the
+first filled row means the first filled row). The result equals
+``fastexcel.read_excel(p).load_sheet(name, header_row=header_row, whitespace_as_null=True).to_arrow_with_errors()``:
+same column names, Arrow types (string, double, bool, timestamp[ms]; null for a sheet without data rows) and values,
+``out.errors`` the same (position row, position column, detail) triples as fastexcel's ``CellError`` (position row
+is the data row index + 1, as fastexcel reports it; the column is absolute). Every field is nullable.
+
+Where the sheet holds something this reader does not reproduce exactly, it raises ``Unsupported`` (and leaves no
+output file), never a silent difference: durations ([h]:mm formats), ``t="d"`` cells, #NAME?/#GETTING_DATA errors in
+the type sample (fastexcel fails on those), a column that first appears after the type sample (the 1000 data rows
+fastexcel infers types from), rows out of order, namespace-prefixed sheet XML, dates outside the years 1-9999, and
+a few error-message texts it cannot spell like calamine does. Not polars: it runs in the read child (see guard.py).
+
+How: rows of the usual shape (every cell with its reference, ``<v>`` values, optional formula) are matched by one RE2
+pattern per chunk (pyarrow.compute.extract_regex over the rows, built from the type sample's columns); rows that do not
+match go through a small Python tokenizer that follows calamine's rules (cells without ``r`` take the next position,
+self-closing cells and rows count as positions, inline and rich strings, entities).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import XMLPullParser
+
+SAMPLE_ROWS = 1000  # fastexcel's schema_sample_rows
+CHUNK_BYTES = 8 * 1024**2  # decompressed XML per step
+BATCH_ROWS = 65536
+
+# kinds of a cell, as calamine types it
+K_STR, K_FLOAT, K_BOOL, K_DATE, K_ERR = 1, 2, 3, 4, 5
+
+_ERRORS = {"#DIV/0!": "Div0", "#N/A": "NA", "#NAME?": "Name", "#NULL!": "Null", "#NUM!": "Num", "#REF!": "Ref",
+           "#VALUE!": "Value", "#GETTING_DATA": "GettingData"}
+_FATAL_IN_SAMPLE = {"Name", "GettingData"}  # fastexcel refuses the column when its type sample holds these
+NULL_STRINGS = {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+                "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+# Rust's char::is_whitespace (Python's isspace also counts \x1c-\x1f)
+_WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_WS_ONLY = re.compile(f"^[{_WS}]*$")
+_WS_ONLY_RE2 = "^[\\t\\n\\x0b\\x0c\\r \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*$"
+_RUST_FLOAT = re.compile(r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])$")
+_RUST_FLOAT_RE2 = r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:inf|infinity|nan))$"
+_XML_NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_EPOCH_MS = -2209161600000  # 1899-12-30T00:00:00 in ms since 1970
+_MS_DAY = 86_400_000
+_YEAR1_MS, _YEAR9999_MS = -62135596800000, 253402300799999  # chrono prints these years as Python does
+
+
+class Unsupported(Exception):
+    """The sheet uses something this reader does not reproduce exactly: read it with fastexcel instead."""
+
+
+@dataclass
+class SheetStream:
+    """What read_sheet produced: the columns' absolute indices, names and types, the errors, and the data."""
+
+    abs_cols: list[int]
+    names: list[str]
+    schema: Any  # pyarrow.Schema
+    rows: int
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (fastexcel position row, abs column, detail)
+    batches: list[Any] | None = None  # the record batches when no out_path was given
+    out_path: str | None = None
+
+
+# --- styles, shared strings, workbook ------------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def detect_custom_format(code: str) -> int:
+    """0 other, 1 date/time, 2 duration: calamine's reading of a custom number format (first section only)."""
+    escaped = is_quote = ap = hms = False
+    brackets = 0
+    prev = " "
+    for s in code:
+        if escaped:
+            escaped = False
+        elif s in "_\\*":
+            escaped = True
+        elif is_quote:
+            if s == '"':
+                is_quote = False
+        elif s == '"':
+            is_quote = True
+        elif s == ";":
+            return 0
+        elif s == "[":
+            brackets += 1
+        elif s == "]" and brackets == 1 and hms:
+            return 2
+        elif s == "]":
+            brackets = max(brackets - 1, 0)
+        elif s in "aA" and not ap and brackets == 0:
+            ap = True
+        elif s in "pm/PM" and ap and brackets == 0:
+            return 1
+        elif s in "dmhysDMHYS" and not ap and brackets == 0:
+            return 1
+        elif hms and s.lower() == prev.lower():
+            pass
+        else:
+            hms = prev == "[" and s in "mhsMHS"
+        prev = s
+    return 0
+
+
+def _builtin_format(num_fmt_id: int) -> int:
+    if 14 <= num_fmt_id <= 22 or num_fmt_id in (45, 47):
+        return 1
+    return 2 if num_fmt_id == 46 else 0
+
+
+def read_styles(zf: zipfile.ZipFile, member: str | None) -> list[int]:
+    """Per cellXfs index: 0 number, 1 date/time, 2 duration."""
+    if not member or member not in zf.namelist():
+        return []
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(zf.read(member))
+    custom: dict[int, int] = {}
+    formats: list[int] = []
+    for el in root:
+        tag = _local(el.tag)
+        if tag == "numFmts":
+            for nf in el:
+                if _local(nf.tag) == "numFmt" and (i := nf.get("numFmtId", "")).isdigit():
+                    kind = detect_custom_format(nf.get("formatCode", ""))
+                    if int(i) < 164 and kind != _builtin_format(int(i)):
+                        raise Unsupported(f"numFmt {i} redefines a built-in format")
+                    custom[int(i)] = kind
+        elif tag == "cellXfs":
+            for xf in el:
+                if _local(xf.tag) == "xf":
+                    i = xf.get("numFmtId", "0")
+                    n = int(i) if i.isdigit() else -1
+                    formats.append(custom[n] if n in custom else _builtin_format(n))
+    return formats
+
+
+def read_shared_strings(zf: zipfile.ZipFile, member: str | None) -> Any:
+    """The shared strings table as one Arrow string array (rich text runs joined, phonetic runs left out)."""
+    import pyarrow as pa
+
+    if not member or member not in zf.namelist():
+        return pa.array([], pa.string())
+    parser = XMLPullParser(events=("start", "end"))
+    blocks: list[Any] = []
+    out: list[str] = []
+    texts: list[str] = []
+    in_rph = 0
+    with zf.open(member) as f:
+        while b := f.read(1 << 20):
+            parser.feed(b)
+            for ev, el in parser.read_events():
+                tag = _local(el.tag)
+                if ev == "start":
+                    if tag == "si":
+                        texts = []
+                    elif tag == "rPh":
+                        in_rph += 1
+                    continue
+                if tag == "rPh":
+                    in_rph -= 1
+                elif tag == "t" and not in_rph and el.text:
+                    texts.append(el.text)
+                elif tag == "si":
+                    out.append("".join(texts))
+                    el.clear()
+                    if len(out) >= 65536:
+                        blocks.append(pa.array(out, pa.string()))
+                        out = []
+    blocks.append(pa.array(out, pa.string()))
+    return pa.concat_arrays(blocks)
+
+
+def workbook_1904(zf: zipfile.ZipFile) -> bool:
+    try:
+        head = zf.read("xl/workbook.xml")
+    except KeyError:
+        return False
+    m = re.search(rb'<(?:\w+:)?workbookPr\b[^>]*?\bdate1904="([^"]*)"', head)
+    return bool(m) and m.group(1).lower() in (b"1", b"true")
+
+
+# --- formatting as Rust/calamine do -----------------------------------------------------------------------------
+
+
+def excel_float_to_string(x: float) -> str:
+    """fastexcel's text of a number in a text column: at most nine decimals, trailing zeros trimmed."""
+    if not math.isfinite(x):
+        raise Unsupported("non-finite number in a text column")
+    s = f"{x:.9f}"
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def rust_display_float(x: float) -> str:
+    """Rust's `{}` of an f64 (shortest digits, never an exponent): fastexcel's column name of a number."""
+    if not math.isfinite(x):
+        raise Unsupported("non-finite number")
+    s = format(Decimal(repr(x)), "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def rust_debug_float(x: float) -> str:
+    """Rust's `{:?}` of an f64 ("1.0", "1e20", "1.5e-7")."""
+    if not math.isfinite(x):
+        raise Unsupported("non-finite number")
+    r = repr(x)
+    if "e" in r:
+        mant, exp = r.split("e")
+        return f"{mant}e{int(exp)}"
+    return r
+
+
+_DEBUG_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+
+
+def rust_debug_str(s: str) -> str:
+    """Rust's `{:?}` of a str, for the characters whose escaping is certain; Unsupported for the others."""
+    out = []
+    for ch in s:
+        if ch in _DEBUG_ESCAPES:
+            out.append(_DEBUG_ESCAPES[ch])
+        elif " " <= ch <= "~" or (ord(ch) >= 0xC0 and ch.isalnum() and ch.isprintable()):
+            out.append(ch)
+        elif ch in "€£¥©®°±²³µ·¹º«»¼½¾¿×÷–—‘’‚“”„•…‰‹›":
+            out.append(ch)
+        else:
+            raise Unsupported("a character whose escaping in calamine's message is uncertain")
+    return '"' + "".join(out) + '"'
+
+
+def _debug_value(kind: int, text: str | None, num: float | None, is_1904: bool) -> str:
+    if kind == K_STR:
+        return f"String({rust_debug_str(text or '')})"
+    if kind == K_FLOAT:
+        return f"Float({rust_debug_float(num)})"  # type: ignore[arg-type]
+    if kind == K_BOOL:
+        return f"Bool({'true' if num else 'false'})"
+    if kind == K_DATE:
+        return (f"DateTime(ExcelDateTime {{ value: {rust_debug_float(num)}, datetime_type: DateTime, "  # type: ignore[arg-type]
+                f"is_1904: {'true' if is_1904 else 'false'} }})")
+    return f"Error({text})"
+
+
+def _days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (any year)."""
+    y -= m <= 2
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+# chrono's NaiveDateTime range; within a year of its ends the exact bound is not trusted
+_CHRONO_MIN_MS = _days_from_civil(-262144, 1, 1) * _MS_DAY
+_CHRONO_MAX_MS = (_days_from_civil(262143, 12, 31) + 1) * _MS_DAY - 1
+_YEAR_MS = 366 * _MS_DAY
+
+
+def serial_to_ms(serial: Any, is_1904: bool) -> tuple[Any, Any]:
+    """calamine's ExcelDateTime::as_datetime as ms since 1970: (int64 array, mask of the ones chrono can hold)."""
+    import numpy as np
+
+    f = serial + 1462.0 if is_1904 else serial
+    f = np.where(f >= 60.0, f, f + 1.0)
+    ms = f * float(_MS_DAY)
+    t = np.trunc(ms)
+    ms = t + np.where(np.abs(ms - t) >= 0.5, np.sign(ms), 0.0)  # Rust's round: half away from zero
+    ms = ms + float(_EPOCH_MS)
+    near = ((ms > _CHRONO_MIN_MS - _YEAR_MS) & (ms < _CHRONO_MIN_MS + _YEAR_MS)) | (
+        (ms > _CHRONO_MAX_MS - _YEAR_MS) & (ms < _CHRONO_MAX_MS + _YEAR_MS))
+    if near.any():
+        raise Unsupported("a date near the end of chrono's range")
+    ok = (ms >= _CHRONO_MIN_MS) & (ms <= _CHRONO_MAX_MS)
+    return np.where(ok, ms, 0.0).astype(np.int64), ok
+
+
+def _ms_text(ms: int) -> str:
+    """chrono's NaiveDateTime display of ms since 1970 ("2023-05-06 07:08:09.500")."""
+    import datetime as dt
+
+    if not _YEAR1_MS <= ms <= _YEAR9999_MS:
+        raise Unsupported("a date outside the years 1-9999 as text")
+    d = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=int(ms))
+    s = d.strftime("%Y-%m-%d %H:%M:%S") if d.year >= 1000 else f"{d.year:04d}" + d.strftime("-%m-%d %H:%M:%S")
+    frac = int(ms) % 1000
+    return f"{s}.{frac:03d}" if frac else s
+
+
+def _unescape(text: str) -> str:
+    """XML text as calamine gives it: line ends normalised, the five entities and character references decoded."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        g = m.group(1)
+        if g[0] == "#":
+            return chr(int(g[2:], 16) if g[1] in "xX" else int(g[1:]))
+        return _NAMED[g]
+
+    out = _ENTITY.sub(one, text)
+    if "&" in _ENTITY.sub("", text):
+        raise Unsupported("an XML entity other than the predefined ones")
+    return out
+
+
+# --- the cells of a chunk ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cells:
+    """Long form of the non-empty cells of a stretch of rows: 0-based row and column, kind, text, number."""
+
+    row: list[int] = field(default_factory=list)
+    col: list[int] = field(default_factory=list)
+    kind: list[int] = field(default_factory=list)
+    text: list[str | None] = field(default_factory=list)
+    num: list[float | None] = field(default_factory=list)
+
+    def add(self, row: int, col: int, kind: int, text: str | None, num: float | None) -> None:
+        self.row.append(row)
+        self.col.append(col)
+        self.kind.append(kind)
+        self.text.append(text)
+        self.num.append(num)
+
+
+class _Table:
+    """Columnar cells (pyarrow arrays): row, col (int64), kind (int8), text (string), num (float64)."""
+
+    def __init__(self, row: Any, col: Any, kind: Any, text: Any, num: Any):
+        self.row, self.col, self.kind, self.text, self.num = row, col, kind, text, num
+
+    @staticmethod
+    def from_cells(c: _Cells) -> _Table:
+        import pyarrow as pa
+
+        return _Table(pa.array(c.row, pa.int64()), pa.array(c.col, pa.int64()), pa.array(c.kind, pa.int8()),
+                      pa.array(c.text, pa.string()), pa.array(c.num, pa.float64()))
+
+    @staticmethod
+    def concat(tables: list[_Table]) -> _Table:
+        import pyarrow as pa
+
+        tables = [t for t in tables if len(t.row)] or tables[:1]
+        if len(tables) == 1:
+            return tables[0]
+        return _Table(*(pa.concat_arrays([getattr(t, f) for t in tables]) for f in ("row", "col", "kind", "text", "num")))
+
+    def filter(self, mask: Any) -> _Table:
+        import pyarrow.compute as pc
+
+        return _Table(*(pc.filter(getattr(self, f), mask) for f in ("row", "col", "kind", "text", "num")))
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def _col_letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+_ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"|([\w:]+)\s*=\s*\'([^\']*)\'')
+_TOKEN = re.compile(r"<(/?)([\w:]+)((?:\s+[\w:]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>|<\?[^>]*\?>|<!--.*?-->", re.S)
+_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {m.group(1) or m.group(3): m.group(2) if m.group(1) else m.group(4) for m in _ATTR.finditer(text)}
+
+
+class _Decoder:
+    """Turns cell attributes and raw values into (kind, text, number) as calamine does."""
+
+    def __init__(self, sst: Any, formats: list[int], is_1904: bool):
+        self.sst, self.formats, self.is_1904 = sst, formats, is_1904
+        self.sst_len = len(sst)
+
+    def style_format(self, s: str | None) -> int:
+        if s is None:
+            return 0
+        i = int(s) if s.isdigit() else 0
+        return self.formats[i] if i < len(self.formats) else 0
+
+    def number(self, v: str, t: str | None, s: str | None) -> tuple[int, str | None, float | None] | None:
+        if v == "":
+            return None
+        if not _XML_NUMBER.match(v):
+            low = v.lower().lstrip("+-")
+            if t is not None or v[:1] == "+" or low.startswith(("inf", "nan")) or "&" in v or "\r" in v:
+                raise Unsupported(f"number cell {v[:20]!r}")
+            return K_STR, v, None  # an untyped cell that is no number is text
+        x = float(v)
+        fmt = self.style_format(s)
+        if fmt == 2:
+            raise Unsupported("a duration ([h]:mm) cell")
+        return (K_DATE if fmt == 1 else K_FLOAT), None, x
+
+    def cell(self, t: str | None, s: str | None, v: str | None, inline: str | None
+             ) -> tuple[int, str | None, float | None] | None:
+        """(kind, text, number) or None for an empty cell. v: raw <v> text (None without <v>); inline: <is> text."""
+        if t in ("inlineStr", "is"):
+            return None if inline is None else (K_STR, inline, None)
+        if v is None:
+            return None
+        if t is None or t == "n":
+            return self.number(v, t, s)
+        if t == "s":
+            if v == "":
+                return None
+            if not v.isdigit() or not v.isascii():
+                raise Unsupported(f"shared string index {v[:20]!r}")
+            i = int(v)
+            if i >= self.sst_len:
+                raise Unsupported("shared string index out of range")
+            return K_STR, self.sst[i].as_py(), None
+        if t == "str":
+            return K_STR, _unescape(v), None
+        if t == "b":
+            return None if v == "" else (K_BOOL, None, 0.0 if v == "0" else 1.0)
+        if t == "e":
+            if v == "":
+                return None
+            name = _ERRORS.get(v)
+            if name is None:
+                raise Unsupported(f"error value {v[:20]!r}")
+            return K_ERR, name, None
+        raise Unsupported(f'cell type t="{t}"')
+
+
+def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells) -> None:
+    """calamine's walk over rows and cells for XML the fast pattern did not take. state = [row_index, col_index]."""
+    pos = 0
+    cell: dict[str, Any] | None = None
+    in_v = in_is = in_rph = 0
+    v_parts: list[str] = []
+    is_parts: list[str] = []
+    text_start = 0
+    for m in _TOKEN.finditer(text):
+        if m.group(2) is None:  # processing instruction or comment
+            pos = m.end()
+            continue
+        between = text[pos:m.start()]
+        pos = m.end()
+        closing, name, attr_text, selfclose = m.group(1), m.group(2), m.group(3), m.group(4)
+        if ":" in name:
+            raise Unsupported("namespace-prefixed sheet XML")
+        if in_v and not (closing and name == "v"):
+            raise Unsupported("markup inside <v>")
+        if cell is not None and in_is and name == "t" and closing and not in_rph:
+            is_parts.append(text[text_start:m.start()])
+        if name == "row" and not closing:
+            a = _attrs(attr_text)
+            if "r" in a:
+                if not a["r"].isdigit():
+                    raise Unsupported("row number")
+                state[0] = int(a["r"]) - 1
+            if selfclose:
+                state[0] += 1
+                state[1] = 0
+        elif name == "row":
+            state[0] += 1
+            state[1] = 0
+        elif name == "c" and not closing:
+            a = _attrs(attr_text)
+            if "r" in a:
+                ref = _REF.match(a["r"])
+                if ref is None:
+                    raise Unsupported("cell reference")
+                row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+                state[1] = col
+            else:
+                row, col = state[0], state[1]
+            if selfclose:
+                state[1] += 1
+            else:
+                cell = {"row": row, "col": col, "t": a.get("t"), "s": a.get("s"), "v": None, "is": None}
+        elif name == "c":
+            if cell is None:
+                raise Unsupported("stray </c>")
+            got = dec.cell(cell["t"], cell["s"], cell["v"], cell["is"])
+            if got is not None:
+                out.add(cell["row"], cell["col"], *got)
+            state[1] += 1
+            cell = None
+        elif cell is None:
+            if name in ("v", "is", "t", "f"):
+                raise Unsupported(f"<{name}> outside a cell")
+        elif name == "v":
+            if closing:
+                v_parts.append(between)
+                raw = "".join(v_parts)
+                cell["v"] = raw  # the decoder unescapes text (t="str"); numbers must not hold entities
+                in_v = 0
+            elif selfclose:
+                cell["v"] = None
+            else:
+                in_v, v_parts = 1, []
+        elif name == "is":
+            if closing:
+                in_is = 0
+                cell["is"] = _unescape("".join(is_parts))
+            elif selfclose:
+                cell["is"] = ""
+            else:
+                in_is, is_parts = 1, []
+        elif name == "rPh":
+            in_rph += -1 if closing else (0 if selfclose else 1)
+        elif name == "t" and in_is:
+            if not closing and not in_rph and not selfclose:
+                text_start = m.end()
+        elif name in ("f", "r", "rPr") or in_rph or (in_is and name in ("b", "i", "sz", "color", "rFont", "family",
+                                                                         "charset", "scheme", "u", "vertAlign",
+                                                                         "strike", "outline", "shadow", "condense",
+                                                                         "extend")):
+            pass
+        elif name in ("extLst", "ext"):
+            pass
+        else:
+            raise Unsupported(f"<{name}> inside a cell")
+    if cell is not None or in_v:
+        raise Unsupported("a cell cut off")
+
+
+# --- the fast pattern -------------------------------------------------------------------------------------------
+
+
+class _Template:
+    """One RE2 pattern for rows of the usual shape over the columns seen in the type sample."""
+
+    def __init__(self, cols: list[int]):
+        self.cols = cols
+        parts = [r'^\s*(?:<row\b[^<>]*/>\s*)*<row r="(?P<r>\d+)"(?: [\w:]+="[^"]*")*>']
+        for j, c in enumerate(cols):
+            letters = _col_letters(c)
+            parts.append(
+                rf'(?:\s*(?:<c r="{letters}(?P<d{j}>\d+)"(?P<a{j}>(?: [\w:]+="[^"]*")*)>'
+                r'(?:<f\b[^<>]*/>|<f\b[^<>]*>[^<]*</f>)?'
+                rf'(?P<v{j}><v>[^<]*</v>)?</c>|<c r="{letters}\d+"(?: [\w:]+="[^"]*")*/>))?')
+        parts.append(r"\s*$")
+        self.pattern = "".join(parts)
+
+
+def _fast_rows(pieces: Any, template: _Template, dec: _Decoder) -> tuple[Any, _Table | None]:
+    """(numpy mask of the rows the pattern took, their cells) for a string array of row texts (without </row>)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    st = pc.extract_regex(pieces, template.pattern)
+    ok = ~np.asarray(pc.is_null(st).to_numpy(zero_copy_only=False))
+    if not ok.any():
+        return ok, None
+    st = pc.filter(st, pa.array(ok))
+    r = st.field("r")
+    bad = np.zeros(len(st), dtype=bool)
+    for j in range(len(template.cols)):
+        d = st.field(f"d{j}")
+        mism = pc.and_(pc.not_equal(d, ""), pc.not_equal(d, r))
+        if pc.any(mism).as_py():
+            bad |= np.asarray(mism.to_numpy(zero_copy_only=False))
+    if bad.any():  # a cell whose reference names another row: the slow walk places it
+        took = np.flatnonzero(ok)
+        ok[took[bad]] = False
+        st = pc.filter(st, pa.array(~bad))
+        r = st.field("r")
+    rows0 = pc.subtract(pc.cast(r, pa.int64()), 1)
+    tables = []
+    for j, col in enumerate(template.cols):
+        present = pc.not_equal(st.field(f"d{j}"), "")
+        if not pc.any(present).as_py():
+            continue
+        a = pc.filter(st.field(f"a{j}"), present)
+        v = pc.filter(st.field(f"v{j}"), present)
+        rows = pc.filter(rows0, present)
+        has_v = pc.not_equal(v, "")
+        vtext = pc.utf8_slice_codeunits(v, 3, -4)
+        enc = pc.dictionary_encode(a)
+        attrs = enc.dictionary.to_pylist()
+        for code, attr in enumerate(attrs):
+            t, s = _attr_ts(attr)
+            if len(attrs) > 1:
+                sel = pc.equal(enc.indices, code)
+                tables.append(_typed_cells(pc.filter(rows, sel), col, t, s, pc.filter(vtext, sel),
+                                           pc.filter(has_v, sel), dec))
+            else:
+                tables.append(_typed_cells(rows, col, t, s, vtext, has_v, dec))
+    return ok, _Table.concat(tables) if tables else None
+
+
+def _attr_ts(attr: str) -> tuple[str | None, str | None]:
+    d = _attrs(attr)
+    return d.get("t"), d.get("s")
+
+
+def _typed_cells(rows: Any, col: int, t: str | None, s: str | None, v: Any, has_v: Any, dec: _Decoder) -> _Table:
+    """The cells of one column with one attribute set (vectorised)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if t in ("inlineStr", "is"):  # the template has no <is>: these cells are empty
+        return _Table.from_cells(_Cells())
+    if t == "str":
+        keep = has_v
+    else:
+        keep = pc.not_equal(v, "")
+    if not pc.all(keep).as_py():
+        rows, v = pc.filter(rows, keep), pc.filter(v, keep)
+    n = len(rows)
+    cols = pa.array([col] * n, pa.int64()) if n else pa.array([], pa.int64())
+
+    def table(kind: int, text: Any, num: Any) -> _Table:
+        return _Table(rows, cols, pa.array([kind] * n, pa.int8()) if n else pa.array([], pa.int8()),
+                      text if text is not None else pa.nulls(n, pa.string()),
+                      num if num is not None else pa.nulls(n, pa.float64()))
+
+    if n == 0:
+        return table(K_STR, None, None)
+    if t == "s":
+        if not pc.all(pc.match_substring_regex(v, r"^[0-9]{1,10}$")).as_py():
+            raise Unsupported("shared string index")
+        idx = pc.cast(v, pa.int64())
+        if pc.max(idx).as_py() >= dec.sst_len:
+            raise Unsupported("shared string index out of range")
+        return table(K_STR, pc.take(dec.sst, idx), None)
+    if t is None or t == "n":
+        if not pc.all(pc.match_substring_regex(v, _XML_NUMBER.pattern)).as_py():
+            c = _Cells()  # untyped text or odd numbers: the exact rules, cell by cell
+            for rr, vv in zip(rows.to_pylist(), v.to_pylist(), strict=True):
+                got = dec.number(vv, t, s)
+                if got is not None:
+                    c.add(rr, col, *got)
+            return _Table.from_cells(c)
+        fmt = dec.style_format(s)
+        if fmt == 2:
+            raise Unsupported("a duration ([h]:mm) cell")
+        return table(K_DATE if fmt == 1 else K_FLOAT, None, pc.cast(v, pa.float64()))
+    if t == "b":
+        return table(K_BOOL, None, pc.if_else(pc.equal(v, "0"), 0.0, 1.0))
+    if t == "str":
+        if pc.any(pc.match_substring_regex(v, "[&\r]")).as_py():
+            v = pa.array([_unescape(x) for x in v.to_pylist()], pa.string())
+        return table(K_STR, v, None)
+    if t == "e":
+        names = []
+        for x in v.to_pylist():
+            name = _ERRORS.get(x)
+            if name is None:
+                raise Unsupported(f"error value {x[:20]!r}")
+            names.append(name)
+        return table(K_ERR, pa.array(names, pa.string()), None)
+    raise Unsupported(f'cell type t="{t}"')
+
+
+# --- types and conversion ---------------------------------------------------------------------------------------
+
+
+def _cell_dtypes(tab: _Table) -> dict[int, set[str]]:
+    """Per column: the set of fastexcel cell dtypes among the sample cells (nulls left out)."""
+    import pyarrow.compute as pc
+
+    out: dict[int, set[str]] = {}
+    kinds = {K_FLOAT: "float", K_BOOL: "boolean", K_DATE: "datetime"}
+    for col, kind, text in zip(tab.col.to_pylist(), tab.kind.to_pylist(), tab.text.to_pylist(), strict=True):
+        s = out.setdefault(col, set())
+        if kind == K_STR:
+            if text not in NULL_STRINGS and not _WS_ONLY.match(text):
+                s.add("string")
+        elif kind == K_ERR:
+            if text in _FATAL_IN_SAMPLE:
+                raise Unsupported(f"#{text} error in the type sample")
+        else:
+            s.add(kinds[kind])
+    del pc
+    return out
+
+
+def _column_dtype(types: set[str]) -> str:
+    if not types:
+        return "string"
+    if len(types) == 1:
+        return next(iter(types))
+    if types <= {"float", "boolean"}:
+        return "float"
+    return "string"
+
+
+def _convert(dtype: str, kind: Any, text: Any, num: Any, rows0: Any, col: int, is_1904: bool,
+             errors: list[tuple[int, int, str]], header0: int) -> Any:
+    """One column of a batch: dense kind/text/num arrays (kind 0 = empty) -> the typed array; errors appended."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind_np = kind.to_numpy(zero_copy_only=False)
+    n = len(kind_np)
+
+    def err(mask: Any, what: str, closing: str = "'") -> None:
+        for i in np.flatnonzero(mask):
+            k = int(kind_np[i])
+            detail = _debug_value(k, text[int(i)].as_py(), num[int(i)].as_py(), is_1904)
+            errors.append((int(rows0[i]) - header0, col, f"Expected {what} but got '{detail}{closing}"))
+
+    if dtype == "string":
+        out = pc.if_else(pc.equal(kind, K_STR), text, pa.scalar(None, pa.string()))
+        out = pc.if_else(pc.fill_null(pc.match_substring_regex(out, _WS_ONLY_RE2), False),
+                         pa.scalar(None, pa.string()), out)
+        other = (kind_np != K_STR) & (kind_np != 0)
+        if other.any():
+            vals = out.to_pylist()
+            nums = num.to_numpy(zero_copy_only=False)
+            dates = np.flatnonzero(kind_np == K_DATE)
+            date_ms, date_ok = serial_to_ms(nums[dates], is_1904)
+            for i, ms, held in zip(dates, date_ms, date_ok, strict=True):
+                vals[i] = _ms_text(int(ms)) if held else None
+            unheld = np.zeros(n, dtype=bool)
+            unheld[dates[~date_ok]] = True
+            for i in np.flatnonzero(kind_np == K_FLOAT):
+                vals[i] = excel_float_to_string(float(nums[i]))
+            for i in np.flatnonzero(kind_np == K_BOOL):
+                vals[i] = "true" if nums[i] else "false"
+            err((kind_np == K_ERR) | unheld, "string")
+            out = pa.array(vals, pa.string())
+        return out
+    if dtype == "float":
+        ok = (kind_np == K_FLOAT) | (kind_np == K_BOOL)
+        vals = np.where(ok, num.to_numpy(zero_copy_only=False), np.nan)
+        valid = ok.copy()
+        bad = []
+        for i in np.flatnonzero(kind_np == K_STR):
+            s = text[int(i)].as_py()
+            if _RUST_FLOAT.match(s):
+                vals[i] = float(s)
+                valid[i] = True
+            else:
+                bad.append(i)
+        bad_mask = (kind_np == K_DATE) | (kind_np == K_ERR)
+        bad_mask[bad] = True
+        err(bad_mask, "float")
+        return pa.array(vals, pa.float64(), mask=~valid)
+    if dtype == "boolean":
+        ok = (kind_np == K_FLOAT) | (kind_np == K_BOOL)
+        vals = num.to_numpy(zero_copy_only=False)
+        vals = np.where(ok, vals, 0.0) != 0.0
+        err((kind_np != 0) & ~ok, "boolean", closing="")
+        return pa.array(vals, pa.bool_(), mask=~ok)
+    if dtype == "datetime":
+        ok = (kind_np == K_DATE) | (kind_np == K_FLOAT)
+        nums = num.to_numpy(zero_copy_only=False)
+        ms = np.zeros(n, dtype=np.int64)
+        if ok.any():
+            where = np.flatnonzero(ok)
+            ms[where], held = serial_to_ms(nums[where], is_1904)
+            ok[where[~held]] = False
+        err((kind_np != 0) & ~ok, "datetime")
+        return pa.array(ms, pa.int64(), mask=~ok).cast(pa.timestamp("ms"))
+    raise Unsupported(f"column type {dtype}")
+
+
+# --- the reader -------------------------------------------------------------------------------------------------
+
+
+def _sheet_chunks(zf: zipfile.ZipFile, member: str, size: Any):
+    """Text of whole rows, size() bytes at a time: the first chunk starts after <sheetData>, all end after a </row>."""
+    with zf.open(member) as f:
+        buf = b""
+        started = False
+        while True:
+            b = f.read(size())
+            buf += b
+            if not started:
+                m = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", buf)
+                if m is None:
+                    if not b:
+                        return
+                    continue
+                if m.group(1):
+                    raise Unsupported("namespace-prefixed sheet XML")
+                if m.group(2):
+                    return
+                buf = buf[m.end():]
+                started = True
+            end = buf.find(b"</sheetData>")
+            if end >= 0:
+                rest = buf[:end]
+                if rest.strip():
+                    yield rest.decode("utf-8")
+                return
+            if not b:
+                raise Unsupported("sheet XML ends before </sheetData>")
+            cut = buf.rfind(b"</row>")
+            if cut < 0:
+                continue
+            cut += 6
+            yield buf[:cut].decode("utf-8")
+            buf = buf[cut:]
+
+
+class _Reader:
+    def __init__(self, zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_member: str | None,
+                 header_row: int, chunk_bytes: int):
+        self.template: _Template | None = None
+        self.zf, self.member, self.header_row, self.chunk_bytes = zf, member, header_row, chunk_bytes
+        self.is_1904 = workbook_1904(zf)
+        self.dec = _Decoder(read_shared_strings(zf, sst_member), read_styles(zf, styles_member), self.is_1904)
+        self.state = [0, 0]  # calamine's row_index, col_index between rows
+
+    def size(self) -> int:
+        # small steps until the type sample is read (its rows take the slow walk), then big ones
+        return self.chunk_bytes if self.template is not None else min(self.chunk_bytes, 256 * 1024)
+
+    def tables(self):
+        """Per chunk: the long table of its non-empty cells."""
+        import pyarrow as pa
+
+        for text in _sheet_chunks(self.zf, self.member, self.size):
+            if self.template is None:
+                c = _Cells()
+                _parse_rows_slow(text, self.dec, self.state, c)
+                yield _Table.from_cells(c)
+                continue
+            pieces = text.split("</row>")
+            closed = len(pieces) - 1  # pieces[:closed] were followed by </row>
+            if not pieces[-1].strip():
+                pieces.pop()
+            if not pieces:
+                continue
+            ok, fast = _fast_rows(pa.array(pieces, pa.string()), self.template, self.dec)
+            if ok.all():
+                r = re.search(r'<row r="(\d+)"(?: [\w:]+="[^"]*")*>', pieces[-1])
+                self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
+                if fast is not None:
+                    yield fast
+                continue
+            # rows the pattern did not take go through the slow walk, in order, so positions stay calamine's
+            c = _Cells()
+            tables = [fast] if fast is not None else []
+            for i, piece in enumerate(pieces):
+                if ok[i]:
+                    r = re.search(r'<row r="(\d+)"(?: [\w:]+="[^"]*")*>', piece)
+                    self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
+                else:
+                    _parse_rows_slow(piece + "</row>" if i < closed else piece, self.dec, self.state, c)
+            tables.append(_Table.from_cells(c))
+            yield _Table.concat(tables)
+
+
+
+def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_member: str | None, header_row: int,
+               out_path: str | Path | None = None, batch_rows: int = BATCH_ROWS,
+               chunk_bytes: int = CHUNK_BYTES) -> SheetStream:
+    """Read one worksheet like fastexcel's load_sheet(header_row=..., whitespace_as_null=True), in bounded memory.
+
+    out_path: write the data as an Arrow IPC stream there (removed again on Unsupported); None keeps the batches in
+    the result. Raises Unsupported for what the module docstring lists.
+    """
+    import os
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _read(zf, member, sst_member, styles_member, header_row, out_path, batch_rows, chunk_bytes)
+    except Unsupported:
+        if out_path is not None:
+            try:
+                os.unlink(out_path)
+            except OSError:
+                pass
+        raise
+    except (UnicodeDecodeError, ValueError, KeyError) as e:
+        if out_path is not None:
+            try:
+                os.unlink(out_path)
+            except OSError:
+                pass
+        raise Unsupported(f"{type(e).__name__}: {e}") from e
+
+
+def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_member: str | None, header_row: int,
+          out_path: str | Path | None, batch_rows: int, chunk_bytes: int) -> SheetStream:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rd = _Reader(zf, member, sst_member, styles_member, header_row, chunk_bytes)
+    chunks = rd.tables()
+    # 1. buffer chunks until the type sample (1000 data rows after the header) is complete
+    buffered: list[_Table] = []
+    first_row = None
+    max_row = -1
+    header0 = None
+    for tab in chunks:
+        if len(tab.row):
+            buffered.append(tab)
+            lo, hi = pc.min_max(tab.row).values()
+            first_row = lo.as_py() if first_row is None else min(first_row, lo.as_py())
+            max_row = max(max_row, hi.as_py())
+            # fastexcel reads header_row 0 as "the first filled row", any other as that sheet row
+            header0 = first_row if header_row == 0 else header_row
+            if max_row > header0 + SAMPLE_ROWS:
+                break
+    if not buffered:
+        raise Unsupported("an empty sheet")
+    assert header0 is not None
+    sample = _Table.concat(buffered)
+    _check_order(sample)
+    # the header and the columns: everything from the header row down counts
+    below = sample.filter(pc.greater_equal(sample.row, header0))
+    if not len(below.row):  # fastexcel gives no columns then
+        if out_path is not None:
+            with pa.OSFile(str(out_path), "wb") as sink, pa.ipc.new_stream(sink, pa.schema([])):
+                pass
+        return SheetStream(abs_cols=[], names=[], schema=pa.schema([]), rows=0, errors=[],
+                           batches=None if out_path is not None else [],
+                           out_path=str(out_path) if out_path is not None else None)
+    width = pc.max(below.col).as_py() + 1
+    head = below.filter(pc.equal(below.row, header0))
+    head_vals = {c: (k, t, n) for c, k, t, n in zip(head.col.to_pylist(), head.kind.to_pylist(), head.text.to_pylist(),
+                                                     head.num.to_pylist(), strict=True)}
+    names = _names(width, head_vals)
+    data = below.filter(pc.greater(below.row, header0))
+    in_sample = data.filter(pc.less_equal(data.row, header0 + SAMPLE_ROWS))
+    found = _cell_dtypes(in_sample)
+    no_rows = not len(data.row)
+    dtypes = ["null" if no_rows else _column_dtype(found.get(c, set())) for c in range(width)]
+    arrow = {"string": pa.string(), "float": pa.float64(), "boolean": pa.bool_(), "datetime": pa.timestamp("ms"),
+             "null": pa.null()}
+    schema = pa.schema([pa.field(n, arrow[d], nullable=True) for n, d in zip(names, dtypes, strict=True)])
+    # the fast pattern: the columns cells were seen in, in the sample's usual rows
+    rd.template = _Template(sorted(set(in_sample.col.to_pylist()) | set(head_vals)) or list(range(width)))
+
+    writer = None
+    batches: list[Any] = []
+    if out_path is not None:
+        sink = pa.OSFile(str(out_path), "wb")
+        writer = pa.ipc.new_stream(sink, schema)
+    errors_by_col: dict[int, list[tuple[int, int, str]]] = {c: [] for c in range(width)}
+    emitted = header0  # 0-based last sheet row written
+
+    def emit(tab: _Table, upto: int) -> None:
+        """Rows emitted+1..upto (0-based sheet rows) from the cells in tab, in batches."""
+        nonlocal emitted
+        while emitted < upto:
+            hi = min(upto, emitted + batch_rows)
+            part = tab.filter(pc.and_(pc.greater(tab.row, emitted), pc.less_equal(tab.row, hi))) if len(tab.row) else tab
+            n = hi - emitted
+            rows0 = np.arange(emitted + 1, hi + 1)
+            arrays = []
+            pcol = part.col.to_numpy(zero_copy_only=False)
+            prow = part.row.to_numpy(zero_copy_only=False)
+            order = np.argsort(pcol, kind="stable")
+            bounds = np.searchsorted(pcol[order], np.arange(width + 1))
+            for c in range(width):
+                sel = order[bounds[c]:bounds[c + 1]]
+                idx = np.full(n, -1, dtype=np.int64)
+                idx[prow[sel] - emitted - 1] = sel
+                take = pa.array(idx, mask=idx < 0)
+                kind = pc.fill_null(pc.take(part.kind, take), 0)
+                text = pc.take(part.text, take)
+                num = pc.take(part.num, take)
+                if dtypes[c] == "null":
+                    arrays.append(pa.nulls(n))
+                else:
+                    arrays.append(_convert(dtypes[c], kind, text, num, rows0, c, rd.is_1904, errors_by_col[c], header0))
+            batch = pa.RecordBatch.from_arrays(arrays, schema=schema)
+            if writer is not None:
+                writer.write_batch(batch)
+            else:
+                batches.append(batch)
+            emitted = hi
+
+    def take_data(tab: _Table) -> None:
+        if not len(tab.row):
+            return
+        if pc.max(tab.col).as_py() >= width:
+            raise Unsupported("a column that first appears after the type sample")
+        if pc.min(tab.row).as_py() <= emitted:
+            raise Unsupported("rows out of order")
+        tab = tab.filter(pc.greater(tab.row, header0))
+        if not len(tab.row):
+            return
+        if pc.min(tab.row).as_py() <= emitted:
+            raise Unsupported("rows out of order")
+        emit(tab, pc.max(tab.row).as_py())
+
+    try:
+        data_rows = data.row
+        if len(data_rows):
+            _check_width(data, width)
+            emit(data, pc.max(data_rows).as_py())
+        for tab in chunks:
+            _check_order(tab)
+            take_data(tab)
+    finally:
+        if writer is not None:
+            writer.close()
+            sink.close()
+    errors = [e for c in range(width) for e in errors_by_col[c]]
+    return SheetStream(abs_cols=list(range(width)), names=names, schema=schema, rows=emitted - header0,
+                       errors=errors, batches=None if writer is not None else batches,
+                       out_path=str(out_path) if out_path is not None else None)
+
+
+def _check_width(tab: _Table, width: int) -> None:
+    import pyarrow.compute as pc
+
+    if len(tab.col) and pc.max(tab.col).as_py() >= width:
+        raise Unsupported("a column that first appears after the type sample")
+
+
+def _check_order(tab: _Table) -> None:
+    """Each (row, column) at most once and rows ascending within the chunk (calamine would overwrite)."""
+    import numpy as np
+
+    if len(tab.row) < 2:
+        return
+    rows = tab.row.to_numpy(zero_copy_only=False)
+    cols = tab.col.to_numpy(zero_copy_only=False)
+    key = rows * 16384 + cols
+    if len(np.unique(key)) != len(key):
+        raise Unsupported("a cell given twice")
+
+
+def _names(width: int, head: dict[int, tuple[int, str | None, float | None]]) -> list[str]:
+    """fastexcel's column names: the header text, a number as Rust prints it, else __UNNAMED__i; duplicates _1, _2."""
+    names: list[str] = []
+    used: set[str] = set()
+    for c in range(width):
+        kind, text, num = head.get(c, (0, None, None))
+        if kind == K_STR:
+            name = text or ""
+        elif kind == K_FLOAT:
+            name = rust_display_float(num)  # type: ignore[arg-type]
+        else:
+            name = f"__UNNAMED__{c}"
+        if name in used:
+            i = 1
+            while f"{name}_{i}" in used:
+                i += 1
+            name = f"{name}_{i}"
+        used.add(name)
+        names.append(name)
+    return names
