@@ -10,12 +10,14 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_number, fmt_target, fmt_value
 from dashboard.i18n import t
+from dashboard.memo import per_version
 from dashboard.queries import indicators as ind_api
 
 MODES = ("calendar", "deal")  # kalenderjaar / dealjaar
@@ -464,3 +466,92 @@ def catalogue_styled(table: pl.DataFrame, lang: str = "nl"):
 
     colours = {s.label(lang): f"color: {s.colour}; background-color: {s.background}" for s in WORK_STATUSES.values()}
     return table.to_pandas().style.map(lambda v: colours.get(v, ""), subset=[t("catalogue.col.status", lang)])
+
+
+# --- the Vergelijking page's frames, once per data version --------------------------------------------------
+
+def years_of(wh, codes: Sequence[str], mode: str) -> tuple[list[int], int | None]:
+    """(year_options, default_year) of the chosen deals."""
+    def compute() -> tuple[list[int], int | None]:
+        all_deals = deals(wh)
+        return year_options(all_deals, codes, mode), default_year(all_deals, codes, mode)
+
+    return per_version(wh, ("compare_years", tuple(codes), mode), compute)
+
+
+def labels_of(wh, codes: Sequence[str], lang: str = "nl") -> dict[str, str]:
+    """indicator_labels of the chosen deals' grid."""
+    return per_version(wh, ("compare_labels", tuple(codes), lang), lambda: indicator_labels(grid(wh, codes), lang))
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """What the Vergelijking page shows for the chosen deals, year, year mode, indicators and language."""
+
+    deals_table: pl.DataFrame
+    files: str | None  # the indicator figures' source caption
+    delivered: dt.datetime | None
+    rows: pl.DataFrame  # at_year of the grid
+    missing: list[str]  # chosen deals without figures in the year
+    has_figures: bool
+    heat_title: str
+    heat: pl.DataFrame  # heat_table, as downloaded
+    heat_styled: object  # heat_styled(heat): the same table with status colours, as shown
+    multiples_table: pl.DataFrame  # the data behind the small multiples
+    present: list[str]  # the deals to benchmark
+    bench: pl.DataFrame
+    self_scores: pl.DataFrame  # self_assessment
+    self_table: pl.DataFrame | None
+    self_files: str | None
+    self_delivered: dt.datetime | None
+
+
+def view(wh, codes: Sequence[str], year: int, mode: str, shown: Sequence[str], lang: str = "nl") -> CompareView:
+    """The page's frames, derived once per data version: a rerun of the page (any click) only draws them."""
+    return per_version(wh, ("compare_view", tuple(codes), year, mode, tuple(shown), lang),
+                       lambda: _view(wh, list(codes), year, mode, list(shown), lang))
+
+
+def _view(wh, codes: list[str], year: int, mode: str, shown: list[str], lang: str) -> CompareView:
+    g = grid(wh, codes)
+    rows = at_year(g, year, mode, shown)
+    files, delivered = source_parts(wh, None, codes, lang=lang)
+    heat = heat_table(rows, shown, mode, lang)
+    sa = self_assessment(wh, codes)
+    sa_files, sa_delivered = source_parts(wh, "Zelfevaluatie", codes, lang=lang) if not sa.is_empty() else (None, None)
+    return CompareView(
+        deals_table=deals_table(deals(wh), codes, year, mode, lang),
+        files=files, delivered=delivered,
+        rows=rows,
+        missing=missing_deals(g, codes, year, mode),
+        has_figures=has_figures(rows),
+        heat_title=describe_heat(rows, lang),
+        heat=heat,
+        heat_styled=heat_styled(heat, lang),
+        multiples_table=year_table(rows, lang),
+        present=present(rows),
+        bench=benchmark(rows),
+        self_scores=sa,
+        self_table=None if sa.is_empty() else self_table(sa, lang),
+        self_files=sa_files, self_delivered=sa_delivered,
+    )
+
+
+def focus_view(wh, codes: Sequence[str], year: int, mode: str, shown: Sequence[str], focus: str,
+               lang: str = "nl") -> tuple[str, pl.DataFrame, pl.DataFrame | None]:
+    """(describe_benchmark, benchmark_table, self_benchmark_table) of the deal in focus, once per data version."""
+    def compute():
+        v = view(wh, codes, year, mode, shown, lang)
+        return (describe_benchmark(v.bench, focus, lang), benchmark_table(v.bench, focus, lang),
+                None if v.self_scores.is_empty() else self_benchmark_table(v.self_scores, focus, lang))
+
+    return per_version(wh, ("compare_focus", tuple(codes), year, mode, tuple(shown), focus, lang), compute)
+
+
+def trend_of(wh, codes: Sequence[str], indicator: str, lang: str = "nl") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(trend, trend_table) of one indicator over the chosen deals."""
+    def compute():
+        tr = trend(grid(wh, codes), indicator)
+        return tr, trend_table(tr, lang)
+
+    return per_version(wh, ("compare_trend", tuple(codes), indicator, lang), compute)
