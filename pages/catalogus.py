@@ -30,16 +30,13 @@ statuses = c.multiselect(t("catalogue.filter.status"), list(PROGRESS_STATUSES), 
                          format_func=lambda s: charts.work_status_label(s, lang),
                          placeholder=t("catalogue.filter.placeholder"))
 
-shown = compare.catalogue(wh, q, deals, chosen_parts, statuses)
-st.header(t("catalogue.shown", n=shown.height, total=everything.height))
-if shown.is_empty():
+v = compare.catalogue_view(wh, q, deals, chosen_parts, statuses, lang)
+st.header(t("catalogue.shown", n=v.shown, total=v.total))
+if v.table is None:
     st.info(t("catalogue.none"), icon=":material/filter_alt_off:")
 else:
-    per_deal = shown.group_by("deal", maintain_order=True).len()
-    st.caption(t("catalogue.by_deal", counts=", ".join(f"{d} {n}" for d, n in per_deal.iter_rows())))
-    table = compare.catalogue_table(shown, lang)
-    st.dataframe(compare.catalogue_styled(table, lang), hide_index=True, width="stretch", column_config={
+    st.caption(t("catalogue.by_deal", counts=v.by_deal))
+    st.dataframe(v.styled, hide_index=True, width="stretch", column_config={
         t("catalogue.col.progress"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)})
-    components.download_buttons(table, "catalogus_eindresultaten", key="cat_export", lang=lang)
-files, delivered = compare.source_parts(wh, "Eindresultaten", deals, lang=lang)
-components.source_caption(files, "Eindresultaten", delivered, lang)
+    components.download_buttons(v.table, "catalogus_eindresultaten", key="cat_export", lang=lang)
+components.source_caption(v.files, "Eindresultaten", v.delivered, lang)

@@ -366,12 +366,17 @@ def catalogue(wh, q: str | None = None, codes: Sequence[str] | None = None, part
 
 
 def catalogue_parts(wh, codes: Sequence[str] | None = None, as_of: dt.date | None = None) -> dict[str, str]:
-    """{"CDOR/OT1": "CDOR · OT1 — Integrale opgave ..."} for the part filter, limited to the chosen deals."""
-    df = wh.sql("compare_catalogue_parts", as_of=as_of)
-    if codes:
-        df = df.filter(pl.col("deal").is_in(list(codes)))
-    return {r["part_key"]: f"{r['deal']} · {r['part']}" + (f" — {r['part_name']}" if r["part_name"] else "")
-            for r in df.iter_rows(named=True)}
+    """{"CDOR/OT1": "CDOR · OT1 — Integrale opgave ..."} for the part filter, limited to the chosen deals.
+
+    Once per data version (the same dict on every rerun: read it, do not change it)."""
+    def compute() -> dict[str, str]:
+        df = wh.sql("compare_catalogue_parts", as_of=as_of)
+        if codes:
+            df = df.filter(pl.col("deal").is_in(list(codes)))
+        return {r["part_key"]: f"{r['deal']} · {r['part']}" + (f" — {r['part_name']}" if r["part_name"] else "")
+                for r in df.iter_rows(named=True)}
+
+    return per_version(wh, ("catalogue_parts", tuple(codes or ()), as_of), compute)
 
 
 def catalogue_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
@@ -555,3 +560,35 @@ def trend_of(wh, codes: Sequence[str], indicator: str, lang: str = "nl") -> tupl
         return tr, trend_table(tr, lang)
 
     return per_version(wh, ("compare_trend", tuple(codes), indicator, lang), compute)
+
+
+# --- the Catalogus page's frames, once per data version ------------------------------------------------------
+
+@dataclass(frozen=True)
+class CatalogueView:
+    """What the Catalogus page shows for one search, choice of deals, parts and statuses, and language."""
+
+    total: int  # end results of every deal
+    shown: int  # end results that match
+    by_deal: str  # "CDOR 12, CDKW 7"
+    table: pl.DataFrame | None  # catalogue_table, as downloaded (None when nothing matches)
+    styled: object  # catalogue_styled(table): as shown
+    files: str | None
+    delivered: dt.datetime | None
+
+
+def catalogue_view(wh, q: str | None, codes: Sequence[str], parts: Sequence[str], statuses: Sequence[str],
+                   lang: str = "nl") -> CatalogueView:
+    """The page's frames, derived once per data version: a rerun of the page (any click) only draws them."""
+    def compute() -> CatalogueView:
+        found = catalogue(wh, q, codes, parts, statuses)
+        table = None if found.is_empty() else catalogue_table(found, lang)
+        files, delivered = source_parts(wh, "Eindresultaten", codes, lang=lang)
+        per_deal = found.group_by("deal", maintain_order=True).len()
+        return CatalogueView(
+            total=catalogue(wh).height, shown=found.height,
+            by_deal=", ".join(f"{d} {n}" for d, n in per_deal.iter_rows()),
+            table=table, styled=None if table is None else catalogue_styled(table, lang),
+            files=files, delivered=delivered)
+
+    return per_version(wh, ("catalogue_view", q, tuple(codes), tuple(parts), tuple(statuses), lang), compute)
