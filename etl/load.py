@@ -195,15 +195,20 @@ class _Swap:
     delivery reports its own problems, not a full disk). Must be used under db_lock.
     """
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, models: bool = True) -> None:
+        """models=False leaves the model DDL to .apply_models() (or .commit()), e.g. for a moment a core is free."""
         self.db = db
         self.tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
         self.con: duckdb.DuckDBPyConnection | None = None
         self.error: BaseException | None = None
         self.notes: list[str] = []
         self.models_changed = False  # then every materialised row is recomputed, not only the loaded deal's
+        self._models_sha: str | None = None  # the models still to create (they differ from the copy's)
+        self._models_done = False
         try:
             self._open()
+            if models:
+                self.apply_models()
         except Exception as e:  # noqa: BLE001 - raised again by commit(), after validation
             self.error = e
             self.discard()
@@ -212,7 +217,6 @@ class _Swap:
         import duckdb
 
         from etl.schema import create_schema
-        from etl.warehouse import apply_models
 
         _clean_tmp(self.db)
         if self.db.exists():
@@ -227,6 +231,20 @@ class _Swap:
         sha = models_sha()
         if con.execute("SELECT max(sha256) FROM meta.models").fetchone()[0] != sha:
             self.models_changed = True
+            self._models_sha = sha
+
+    def apply_models(self) -> None:
+        """(Re)create the warehouse models if the copy's differ, and commit the DDL; once, before the delivery."""
+        if self._models_done or self.error is not None or self.con is None:
+            return
+        self._models_done = True
+        import duckdb
+
+        from etl.schema import create_schema
+        from etl.warehouse import apply_models
+
+        con, sha = self.con, self._models_sha
+        if sha is not None:
             try:
                 apply_models(con)
                 con.execute("DELETE FROM meta.models")
@@ -248,6 +266,9 @@ class _Swap:
         if self.error is not None:
             raise self.error
         try:
+            self.apply_models()
+            if self.error is not None:
+                raise self.error
             con = self.con
             result = work(con)
             con.execute("COMMIT")
@@ -282,20 +303,42 @@ class _Swap:
 
 
 class _Opening(threading.Thread):
-    """_Swap(db) on a thread: the copy, DuckDB's start-up and the model DDL overlap the reader child's parse."""
+    """A _Swap opened on a thread, in two steps.
+
+    The copy, DuckDB's start-up and the schema start at once: they overlap the reader child's parse. The model DDL
+    (0.1 s on a new or outdated database) waits for .models(), called when the parse is done: both cores are busy
+    until then (parse, imports), while the validation that follows leaves one free.
+    """
 
     def __init__(self, db: Path) -> None:
         super().__init__(name="stuurhut-open-db", daemon=True)
         self.db = db
         self.swap: _Swap | None = None
+        self.wanted = True  # False: a rejected delivery, whose copy is discarded without models
+        self._go = threading.Event()
         self.start()
 
     def run(self) -> None:
-        self.swap = _Swap(self.db)  # keeps its own errors for .commit()
+        swap = self.swap = _Swap(self.db, models=False)  # keeps its own errors for .commit()
+        self._go.wait()
+        if self.wanted:
+            try:
+                swap.apply_models()
+            except Exception as e:  # noqa: BLE001 - raised again by commit()
+                swap.error = e
+
+    def models(self) -> None:
+        """Create the models now (on this thread)."""
+        self._go.set()
 
     def result(self) -> _Swap:
+        self._go.set()
         self.join()
         return self.swap if self.swap is not None else _Swap(self.db)
+
+    def discard(self) -> None:
+        self.wanted = False
+        self.result().discard()
 
 
 def copy_swap(db: Path, work: Callable[[duckdb.DuckDBPyConnection], object]) -> tuple[object, list[str]]:
@@ -349,14 +392,13 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
             # the copy of the DB is prepared on a thread (DuckDB works without the GIL) while this one imports
             # polars and waits for the reader child
             opening = _Opening(db)
-            swap = None
             try:
                 reads = _read_all(files, say, begun)
-                swap = opening.result()
+                opening.models()  # beside the validation
                 items, problems = _collect(files, reads)
-                return _run(items, problems, files, db, deal, dry_run, say, swap)
+                return _run(items, problems, files, db, deal, dry_run, say, opening)
             finally:
-                (swap or opening.result()).discard()
+                opening.discard()
     except OSError as e:
         msg = storage_message(db, e)
         if msg is None:
@@ -425,7 +467,7 @@ def _row_counts(items: list[_Item]) -> dict[str, int]:
 
 
 def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Path, deal_arg: str | None,
-         dry_run: bool, say: Progress, swap: _Swap | None) -> LoadResult:
+         dry_run: bool, say: Progress, opening: _Opening | None) -> LoadResult:
     import duckdb
 
     from etl.validate import Context, validate
@@ -473,6 +515,7 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
     key = load_key(db) if any(c.pii for it in todo for c in columns(it.raw.model)) else b""
     loaded_at = dt.datetime.now().replace(microsecond=0)
     peildatum = peil or loaded_at.date()
+    swap = opening.result()
 
     def work(con: duckdb.DuckDBPyConnection) -> int:
         return _write(con, todo, warnings, deal, peildatum, loaded_at, key, result, swap.tmp)
