@@ -67,6 +67,8 @@ _RUST_FLOAT = re.compile(r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[iI][nN
 _RUST_FLOAT_RE2 = r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:inf|infinity|nan))$"
 _XML_NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_XML_WS = " \t\r\n"  # calamine trims these around a <t> without xml:space="preserve"
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _EPOCH_MS = -2209161600000  # 1899-12-30T00:00:00 in ms since 1970
 _MS_DAY = 86_400_000
@@ -85,7 +87,8 @@ class SheetStream:
     names: list[str]
     schema: Any  # pyarrow.Schema
     rows: int
-    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (fastexcel position row, abs column, detail)
+    # (fastexcel position row = data row index + 1, column index among abs_cols, detail), as fastexcel's CellError
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
     batches: list[Any] | None = None  # the record batches when no out_path was given
     out_path: str | None = None
 
@@ -154,10 +157,7 @@ def read_styles(zf: zipfile.ZipFile, member: str | None) -> list[int]:
         if tag == "numFmts":
             for nf in el:
                 if _local(nf.tag) == "numFmt" and (i := nf.get("numFmtId", "")).isdigit():
-                    kind = detect_custom_format(nf.get("formatCode", ""))
-                    if int(i) < 164 and kind != _builtin_format(int(i)):
-                        raise Unsupported(f"numFmt {i} redefines a built-in format")
-                    custom[int(i)] = kind
+                    custom[int(i)] = detect_custom_format(nf.get("formatCode", ""))  # wins over a built-in id
         elif tag == "cellXfs":
             for xf in el:
                 if _local(xf.tag) == "xf":
@@ -192,9 +192,9 @@ def read_shared_strings(zf: zipfile.ZipFile, member: str | None) -> Any:
                 if tag == "rPh":
                     in_rph -= 1
                 elif tag == "t" and not in_rph and el.text:
-                    texts.append(el.text)
+                    texts.append(el.text if el.get(_XML_SPACE) == "preserve" else el.text.strip(_XML_WS))
                 elif tag == "si":
-                    out.append("".join(texts))
+                    out.append(ooxml_unescape("".join(texts)))
                     el.clear()
                     if len(out) >= 65536:
                         blocks.append(pa.array(out, pa.string()))
@@ -321,6 +321,26 @@ def _ms_text(ms: int) -> str:
     return f"{s}.{frac:03d}" if frac else s
 
 
+def _xml_text(raw: str) -> str:
+    """Character data with CDATA sections taken literally and entities decoded elsewhere; comments dropped."""
+    if "<!" not in raw:
+        return _unescape(raw)
+    out, pos = [], 0
+    for m in _CDATA.finditer(raw):
+        out.append(_unescape(raw[pos:m.start()]))
+        if m.group(1) is not None:
+            cdata = m.group(1)
+            out.append(cdata.replace("\r\n", "\n").replace("\r", "\n"))
+        pos = m.end()
+    out.append(_unescape(raw[pos:]))
+    return "".join(out)
+
+
+def ooxml_unescape(text: str) -> str:
+    """calamine decodes OOXML's _xHHHH_ escapes (e.g. _x000D_ for a carriage return) in shared and inline strings."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def _unescape(text: str) -> str:
     """XML text as calamine gives it: line ends normalised, the five entities and character references decoded."""
     if "\r" in text:
@@ -406,7 +426,10 @@ def _col_letters(index: int) -> str:
 
 
 _ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"|([\w:]+)\s*=\s*\'([^\']*)\'')
-_TOKEN = re.compile(r"<(/?)([\w:]+)((?:\s+[\w:]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>|<\?[^>]*\?>|<!--.*?-->", re.S)
+_TOKEN = re.compile(r"<(/?)([\w:]+)((?:\s+[\w:]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>|<\?[^>]*\?>|<!--.*?-->"
+                    r"|<!\[CDATA\[.*?\]\]>", re.S)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->", re.S)
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 
 
@@ -459,8 +482,11 @@ class _Decoder:
             if i >= self.sst_len:
                 raise Unsupported("shared string index out of range")
             return K_STR, self.sst[i].as_py(), None
-        if t == "str":
-            return K_STR, _unescape(v), None
+        if t in ("str", "str decoded"):
+            v = _unescape(v) if t == "str" else v
+            if _OOXML_ESCAPE.search(v):
+                raise Unsupported("an _xHHHH_ escape in a formula's text")
+            return K_STR, v, None
         if t == "b":
             return None if v == "" else (K_BOOL, None, 0.0 if v == "0" else 1.0)
         if t == "e":
@@ -475,25 +501,22 @@ class _Decoder:
 
 def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells) -> None:
     """calamine's walk over rows and cells for XML the fast pattern did not take. state = [row_index, col_index]."""
-    pos = 0
     cell: dict[str, Any] | None = None
-    in_v = in_is = in_rph = 0
-    v_parts: list[str] = []
+    in_v = in_is = in_rph = v_start = 0
     is_parts: list[str] = []
     text_start = 0
+    preserve = False
     for m in _TOKEN.finditer(text):
-        if m.group(2) is None:  # processing instruction or comment
-            pos = m.end()
+        if m.group(2) is None:  # processing instruction, comment or CDATA: part of the text around it
             continue
-        between = text[pos:m.start()]
-        pos = m.end()
         closing, name, attr_text, selfclose = m.group(1), m.group(2), m.group(3), m.group(4)
         if ":" in name:
             raise Unsupported("namespace-prefixed sheet XML")
         if in_v and not (closing and name == "v"):
             raise Unsupported("markup inside <v>")
         if cell is not None and in_is and name == "t" and closing and not in_rph:
-            is_parts.append(text[text_start:m.start()])
+            part = _xml_text(text[text_start:m.start()])
+            is_parts.append(part if preserve else part.strip(_XML_WS))
         if name == "row" and not closing:
             a = _attrs(attr_text)
             if "r" in a:
@@ -533,18 +556,21 @@ def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells) ->
                 raise Unsupported(f"<{name}> outside a cell")
         elif name == "v":
             if closing:
-                v_parts.append(between)
-                raw = "".join(v_parts)
-                cell["v"] = raw  # the decoder unescapes text (t="str"); numbers must not hold entities
+                raw = text[v_start:m.start()]
+                if cell["t"] == "str":
+                    raw, cell["t"] = _xml_text(raw), "str decoded"
+                elif "<!" in raw:
+                    raise Unsupported("CDATA or a comment in a value")
+                cell["v"] = raw  # numbers must not hold entities (the decoder checks)
                 in_v = 0
             elif selfclose:
                 cell["v"] = None
             else:
-                in_v, v_parts = 1, []
+                in_v, v_start = 1, m.end()
         elif name == "is":
             if closing:
                 in_is = 0
-                cell["is"] = _unescape("".join(is_parts))
+                cell["is"] = ooxml_unescape("".join(is_parts))
             elif selfclose:
                 cell["is"] = ""
             else:
@@ -554,6 +580,7 @@ def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells) ->
         elif name == "t" and in_is:
             if not closing and not in_rph and not selfclose:
                 text_start = m.end()
+                preserve = _attrs(attr_text).get("xml:space") == "preserve"
         elif name in ("f", "r", "rPr") or in_rph or (in_is and name in ("b", "i", "sz", "color", "rFont", "family",
                                                                          "charset", "scheme", "u", "vertAlign",
                                                                          "strike", "outline", "shadow", "condense",
@@ -683,6 +710,8 @@ def _typed_cells(rows: Any, col: int, t: str | None, s: str | None, v: Any, has_
     if t == "b":
         return table(K_BOOL, None, pc.if_else(pc.equal(v, "0"), 0.0, 1.0))
     if t == "str":
+        if pc.any(pc.match_substring_regex(v, "_x[0-9A-Fa-f]{4}_")).as_py():
+            raise Unsupported("an _xHHHH_ escape in a formula's text")
         if pc.any(pc.match_substring_regex(v, "[&\r]")).as_py():
             v = pa.array([_unescape(x) for x in v.to_pylist()], pa.string())
         return table(K_STR, v, None)
@@ -943,30 +972,30 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
             header0 = first_row if header_row == 0 else header_row
             if max_row > header0 + SAMPLE_ROWS:
                 break
-    if not buffered:
-        raise Unsupported("an empty sheet")
-    assert header0 is not None
-    sample = _Table.concat(buffered)
-    _check_order(sample)
-    # the header and the columns: everything from the header row down counts
-    below = sample.filter(pc.greater_equal(sample.row, header0))
-    if not len(below.row):  # fastexcel gives no columns then
+    if buffered:
+        assert header0 is not None
+        sample = _Table.concat(buffered)
+        _check_order(sample)
+        # the header and the columns: everything from the header row down counts
+        below = sample.filter(pc.greater_equal(sample.row, header0))
+    if not buffered or not len(below.row):  # fastexcel gives no columns then
         if out_path is not None:
             with pa.OSFile(str(out_path), "wb") as sink, pa.ipc.new_stream(sink, pa.schema([])):
                 pass
         return SheetStream(abs_cols=[], names=[], schema=pa.schema([]), rows=0, errors=[],
                            batches=None if out_path is not None else [],
                            out_path=str(out_path) if out_path is not None else None)
+    first_col = pc.min(below.col).as_py()
     width = pc.max(below.col).as_py() + 1
     head = below.filter(pc.equal(below.row, header0))
     head_vals = {c: (k, t, n) for c, k, t, n in zip(head.col.to_pylist(), head.kind.to_pylist(), head.text.to_pylist(),
                                                      head.num.to_pylist(), strict=True)}
-    names = _names(width, head_vals)
+    names = _names(first_col, width, head_vals)
     data = below.filter(pc.greater(below.row, header0))
     in_sample = data.filter(pc.less_equal(data.row, header0 + SAMPLE_ROWS))
     found = _cell_dtypes(in_sample)
     no_rows = not len(data.row)
-    dtypes = ["null" if no_rows else _column_dtype(found.get(c, set())) for c in range(width)]
+    dtypes = ["null" if no_rows else _column_dtype(found.get(c, set())) for c in range(first_col, width)]
     arrow = {"string": pa.string(), "float": pa.float64(), "boolean": pa.bool_(), "datetime": pa.timestamp("ms"),
              "null": pa.null()}
     schema = pa.schema([pa.field(n, arrow[d], nullable=True) for n, d in zip(names, dtypes, strict=True)])
@@ -978,7 +1007,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
     if out_path is not None:
         sink = pa.OSFile(str(out_path), "wb")
         writer = pa.ipc.new_stream(sink, schema)
-    errors_by_col: dict[int, list[tuple[int, int, str]]] = {c: [] for c in range(width)}
+    errors_by_col: dict[int, list[tuple[int, int, str]]] = {c: [] for c in range(first_col, width)}
     emitted = header0  # 0-based last sheet row written
 
     def emit(tab: _Table, upto: int) -> None:
@@ -994,7 +1023,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
             prow = part.row.to_numpy(zero_copy_only=False)
             order = np.argsort(pcol, kind="stable")
             bounds = np.searchsorted(pcol[order], np.arange(width + 1))
-            for c in range(width):
+            for c in range(first_col, width):
                 sel = order[bounds[c]:bounds[c + 1]]
                 idx = np.full(n, -1, dtype=np.int64)
                 idx[prow[sel] - emitted - 1] = sel
@@ -1002,10 +1031,11 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
                 kind = pc.fill_null(pc.take(part.kind, take), 0)
                 text = pc.take(part.text, take)
                 num = pc.take(part.num, take)
-                if dtypes[c] == "null":
+                if dtypes[c - first_col] == "null":
                     arrays.append(pa.nulls(n))
                 else:
-                    arrays.append(_convert(dtypes[c], kind, text, num, rows0, c, rd.is_1904, errors_by_col[c], header0))
+                    arrays.append(_convert(dtypes[c - first_col], kind, text, num, rows0, c - first_col, rd.is_1904,
+                                           errors_by_col[c], header0))
             batch = pa.RecordBatch.from_arrays(arrays, schema=schema)
             if writer is not None:
                 writer.write_batch(batch)
@@ -1016,8 +1046,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
     def take_data(tab: _Table) -> None:
         if not len(tab.row):
             return
-        if pc.max(tab.col).as_py() >= width:
-            raise Unsupported("a column that first appears after the type sample")
+        _check_width(tab, first_col, width)
         if pc.min(tab.row).as_py() <= emitted:
             raise Unsupported("rows out of order")
         tab = tab.filter(pc.greater(tab.row, header0))
@@ -1030,7 +1059,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
     try:
         data_rows = data.row
         if len(data_rows):
-            _check_width(data, width)
+            _check_width(data, first_col, width)
             emit(data, pc.max(data_rows).as_py())
         for tab in chunks:
             _check_order(tab)
@@ -1039,16 +1068,16 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
         if writer is not None:
             writer.close()
             sink.close()
-    errors = [e for c in range(width) for e in errors_by_col[c]]
-    return SheetStream(abs_cols=list(range(width)), names=names, schema=schema, rows=emitted - header0,
+    errors = [e for c in range(first_col, width) for e in errors_by_col[c]]
+    return SheetStream(abs_cols=list(range(first_col, width)), names=names, schema=schema, rows=emitted - header0,
                        errors=errors, batches=None if writer is not None else batches,
                        out_path=str(out_path) if out_path is not None else None)
 
 
-def _check_width(tab: _Table, width: int) -> None:
+def _check_width(tab: _Table, first_col: int, width: int) -> None:
     import pyarrow.compute as pc
 
-    if len(tab.col) and pc.max(tab.col).as_py() >= width:
+    if len(tab.col) and (pc.max(tab.col).as_py() >= width or pc.min(tab.col).as_py() < first_col):
         raise Unsupported("a column that first appears after the type sample")
 
 
@@ -1065,18 +1094,18 @@ def _check_order(tab: _Table) -> None:
         raise Unsupported("a cell given twice")
 
 
-def _names(width: int, head: dict[int, tuple[int, str | None, float | None]]) -> list[str]:
+def _names(first_col: int, width: int, head: dict[int, tuple[int, str | None, float | None]]) -> list[str]:
     """fastexcel's column names: the header text, a number as Rust prints it, else __UNNAMED__i; duplicates _1, _2."""
     names: list[str] = []
     used: set[str] = set()
-    for c in range(width):
+    for c in range(first_col, width):
         kind, text, num = head.get(c, (0, None, None))
         if kind == K_STR:
             name = text or ""
         elif kind == K_FLOAT:
             name = rust_display_float(num)  # type: ignore[arg-type]
         else:
-            name = f"__UNNAMED__{c}"
+            name = f"__UNNAMED__{c - first_col}"
         if name in used:
             i = 1
             while f"{name}_{i}" in used:
