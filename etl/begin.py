@@ -25,11 +25,10 @@ WORKBOOK_EXT = {".xlsx", ".xlsm", ".ods"}
 CSV_EXT = {".csv"}
 NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
 # imported by the child before its address-space limit is set, so their mappings do not count against the parse
-CHILD_PRELOAD = ("fastexcel", "etl.parse")
-# the child imports pyarrow (without numpy, 0.04 s) on a thread beside the first sheet's parse, which runs in
-# calamine without the GIL (etl.parse.PYARROW_BESIDE); that import comes after the limit, so the limit grants the
-# ~160 MB of address space it maps
-PYARROW_SPACE = 256 * 1024**2
+CHILD_PRELOAD = ("fastexcel",)
+# the child imports the contract and pyarrow (without numpy) while calamine parses (see _parse_in_child), so after
+# the limit: the limit grants the ~180 MB of address space they map
+AFTER_LIMIT_SPACE = 256 * 1024**2
 
 
 def _p(file: str, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
@@ -152,7 +151,7 @@ def _begin_workbook(path: Path, isolate: bool) -> ReadResult | Parsing:
                                         "opslaan of uploaden); sla het opnieuw op als .xlsx en lever het opnieuw aan.")])
     if isolate:
         child = guard.Isolated(_parse_in_child, str(path), preload=CHILD_PRELOAD,
-                               memory=guard.CHILD_MEMORY + PYARROW_SPACE)
+                               memory=guard.CHILD_MEMORY + AFTER_LIMIT_SPACE)
         return Parsing(path, _sha256(path), child=child)  # hashed while the child parses
     from etl.parse import parse_workbook
 
@@ -167,14 +166,79 @@ def _begin_workbook(path: Path, isolate: bool) -> ReadResult | Parsing:
 
 
 def _parse_in_child(path: str) -> tuple[list[RawTable], list[Problem]]:
-    """etl.parse.parse_workbook, looked up in the child: the parent need not import the contract to fork it."""
-    import sys
+    """etl.parse.parse_workbook in the reader child, with the contract (0.1 s) and pyarrow imported beside calamine.
 
-    from etl import parse
+    The parent need not import the contract to fork this. The biggest sheet's parse begins first, from a guessed
+    header row (the first row with two filled cells), on a thread: calamine parses without the GIL while this
+    thread imports the contract, which tells the real header row; a wrong guess is dropped and parsed again.
+    """
+    import importlib
+    import sys
+    import threading
 
     # pyarrow imports numpy when it can (0.12 s of its 0.16 s) but needs none of it to take calamine's batches and
     # write Arrow IPC; a parent that has numpy already (the dashboard) keeps it
     sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
-    parse.PYARROW_BESIDE = True
+    scanned = guard.scan_workbook(Path(path))
+    if scanned[2]:
+        return [], scanned[2]
+    early = EarlyParse.begin(path, scanned)
+    if early is not None:
+        threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
+    from etl import parse
 
-    return parse.parse_workbook(path)
+    parse.PYARROW_BESIDE = early is None
+    return parse.parse_workbook(path, scanned=scanned, early=early)
+
+
+class EarlyParse:
+    """One sheet's calamine parse begun on a thread before its header row is known for sure."""
+
+    MIN_BYTES = 1024**2  # smaller sheets parse in a few milliseconds: not worth a guess
+
+    def __init__(self, path: str, name: str, header_row: int) -> None:
+        import threading
+
+        self.name, self.header_row = name, header_row
+        self._sheet: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def begin(cls, path: str, scanned: guard.WorkbookScan) -> EarlyParse | None:
+        """The biggest sheet's parse, begun from its first row with two filled cells (None: nothing worth it)."""
+        scans, sizes, _ = scanned
+        if not sizes:
+            return None
+        name = max(sizes, key=lambda n: sizes[n])
+        head = scans[name].head or {}
+        guess = next((r for r in sorted(head) if sum(str(v).strip() != "" for v in head[r].values()) >= 2), None)
+        if sizes[name] < cls.MIN_BYTES or guess is None:
+            return None
+        return cls(path, name, guess)
+
+    def _run(self, path: str) -> None:
+        import fastexcel
+
+        try:  # a reader of its own: fastexcel's reader is not for two threads at once
+            self._sheet = fastexcel.read_excel(path).load_sheet(self.name, header_row=self.header_row - 1,
+                                                                whitespace_as_null=True)
+        except BaseException as e:  # noqa: BLE001 - raised to the caller that takes the sheet
+            self._error = e
+
+    def take(self, name: str, header_row: int) -> object | None:
+        """The parsed sheet if the guess was this sheet from this header row (once), else None."""
+        if (name, header_row) != (self.name, self.header_row):
+            return None
+        self._thread.join()
+        sheet, error = self._sheet, self._error
+        self.name, self._sheet, self._error = "", None, None  # taken: a second call gets nothing
+        if error is not None:
+            raise error
+        return sheet
+
+    def drop(self) -> None:
+        """Wait for the parse and let its result go (a wrong guess); harmless after take()."""
+        self._thread.join()
+        self._sheet = self._error = None

@@ -334,6 +334,59 @@ def shared_strings(zf: zipfile.ZipFile, member: str, upto: int) -> list[str]:
     return out
 
 
+# (scans of the named sheets, with their first rows as text; each named sheet's XML size; problems rejecting the file)
+WorkbookScan = tuple[dict[str, SheetScan], dict[str, int], list[Problem]]
+
+
+def scan_workbook(path: Path) -> WorkbookScan:
+    """Every worksheet part of an xlsx checked before calamine opens the file (ODS: see check_ods).
+
+    Sheets claiming or holding more cells than MAX_CELLS reject the file; the named sheets' first rows are read
+    as text (shared strings resolved) for header detection.
+    """
+    file = path.name
+    scans: dict[str, SheetScan] = {}
+    sizes: dict[str, int] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" in names:
+            try:
+                sheet_members, sst = workbook_sheets(zf)
+            except Exception:  # noqa: BLE001 - odd packaging: calamine may still read it
+                sheet_members, sst = [], None
+            mapped = {m for _, m in sheet_members}
+            # every worksheet part is checked, also those the workbook does not name
+            for member in sorted(n for n in names if re.match(r"xl/worksheets/[^/]+\.xml$", n) and n not in mapped):
+                sheet_members.append(("", member))
+            for name, member in sheet_members:
+                scan = scan_sheet(zf, name, member, want_head=bool(name))
+                if sheet_too_big(scan):
+                    return {}, {}, [_problem(file, f"Tabblad '{name or member}' beslaat {col_letters(scan.max_col)}"
+                                                   f"{scan.max_row} en is daarmee te groot of beschadigd (meer dan "
+                                                   f"{MAX_CELLS // 1_000_000} miljoen cellen). Verwijder lege "
+                                                   "opgemaakte rijen en kolommen, of kopieer de gegevens naar een "
+                                                   "nieuw werkblad.", sheet=name or None)]
+                if name:
+                    scans[name] = scan
+                    sizes[name] = zf.getinfo(member).file_size
+        elif "content.xml" not in names:  # non-standard packaging (no xl/ folder, backslashes): guard every XML part, heads via calamine
+            for member in sorted(n for n in names if n.lower().endswith(".xml")):
+                scan = scan_sheet(zf, "", member, want_head=False)
+                if sheet_too_big(scan):
+                    return {}, {}, [_problem(file, f"Een tabblad in {file} beslaat {col_letters(scan.max_col)}"
+                                                   f"{scan.max_row} en is daarmee te groot of beschadigd.")]
+        if scans:
+            wanted = [v[1] for s in scans.values() for row in (s.head or {}).values() for v in row.values()
+                      if isinstance(v, tuple)]
+            strings = shared_strings(zf, sst, max(wanted)) if wanted and sst else []
+            for sc in scans.values():
+                for row in (sc.head or {}).values():
+                    for c, v in list(row.items()):
+                        if isinstance(v, tuple):
+                            row[c] = strings[v[1]] if v[1] < len(strings) else None
+    return scans, sizes, []
+
+
 # --- ods ----------------------------------------------------------------------------------------------------
 
 _ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")

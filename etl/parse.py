@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from etl import exports, guard
-from etl.begin import _p
+from etl.begin import EarlyParse, _p
 from etl.contract import SHEETS, Sheet, columns, fold, sheet_for
 from etl.problems import Problem
 
@@ -150,56 +150,23 @@ def _classify(name: str, head: dict[int, dict[int, Any]]) -> tuple[type[Sheet] |
     return model, None, None
 
 
-def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list[Problem]]:
+def parse_workbook(path: str, probe: bool = False, scanned: guard.WorkbookScan | None = None,
+                   early: EarlyParse | None = None) -> tuple[list[RawTable], list[Problem]]:
     """The native part of reading a workbook: guard scans, header detection, one typed parse per sheet.
 
     Runs in the isolated child: no polars here (see guard.run_isolated). probe=True also parses sheets that
     match no contract sheet (from their first filled row), to test robustness on foreign files.
+    scanned: guard.scan_workbook(path) when already done; early: a sheet's parse already begun from a guessed
+    header row (etl/begin.py), used when the guess proves right.
     """
     import fastexcel
 
     p = Path(path)
     file = p.name
     problems: list[Problem] = []
-    scans: dict[str, guard.SheetScan] = {}
-    sizes: dict[str, int] = {}  # sheet name -> size of its XML
-    with zipfile.ZipFile(p) as zf:
-        names = set(zf.namelist())
-        if "xl/workbook.xml" in names:
-            try:
-                sheet_members, sst = guard.workbook_sheets(zf)
-            except Exception:  # noqa: BLE001 - odd packaging: calamine may still read it
-                sheet_members, sst = [], None
-            mapped = {m for _, m in sheet_members}
-            # every worksheet part is checked, also those the workbook does not name
-            for member in sorted(n for n in names if re.match(r"xl/worksheets/[^/]+\.xml$", n) and n not in mapped):
-                sheet_members.append(("", member))
-            for name, member in sheet_members:
-                scan = guard.scan_sheet(zf, name, member, want_head=bool(name))
-                if guard.sheet_too_big(scan):
-                    return [], [_p(file, f"Tabblad '{name or member}' beslaat {guard.col_letters(scan.max_col)}"
-                                         f"{scan.max_row} en is daarmee te groot of beschadigd (meer dan "
-                                         f"{guard.MAX_CELLS // 1_000_000} miljoen cellen). Verwijder lege opgemaakte "
-                                         "rijen en kolommen, of kopieer de gegevens naar een nieuw werkblad.",
-                                   sheet=name or None)]
-                if name:
-                    scans[name] = scan
-                    sizes[name] = zf.getinfo(member).file_size
-        elif "content.xml" not in names:  # non-standard packaging (no xl/ folder, backslashes): guard every XML part, heads via calamine
-            for member in sorted(n for n in names if n.lower().endswith(".xml")):
-                scan = guard.scan_sheet(zf, "", member, want_head=False)
-                if guard.sheet_too_big(scan):
-                    return [], [_p(file, f"Een tabblad in {file} beslaat {guard.col_letters(scan.max_col)}"
-                                         f"{scan.max_row} en is daarmee te groot of beschadigd.")]
-        if scans:
-            wanted = [v[1] for s in scans.values() for row in (s.head or {}).values() for v in row.values()
-                      if isinstance(v, tuple)]
-            strings = guard.shared_strings(zf, sst, max(wanted)) if wanted and sst else []
-            for sc in scans.values():
-                for row in (sc.head or {}).values():
-                    for c, v in list(row.items()):
-                        if isinstance(v, tuple):
-                            row[c] = strings[v[1]] if v[1] < len(strings) else None
+    scans, sizes, rejected = scanned if scanned is not None else guard.scan_workbook(p)
+    if rejected:
+        return [], rejected
     try:
         reader = fastexcel.read_excel(p)
         sheet_names = reader.sheet_names
@@ -208,8 +175,12 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
     # the biggest sheet is parsed first: its parse (calamine, without the GIL) then overlaps the child's import of
     # pyarrow (etl/begin.py), which every sheet's conversion waits for; results keep the workbook's order
     slots: dict[int, tuple[RawTable | None, bool]] = {}
-    for i in sorted(range(len(sheet_names)), key=lambda i: -sizes.get(sheet_names[i], 0)):
-        slots[i] = _parse_sheet(reader, p, sheet_names[i], scans.get(sheet_names[i]), probe)
+    try:
+        for i in sorted(range(len(sheet_names)), key=lambda i: -sizes.get(sheet_names[i], 0)):
+            slots[i] = _parse_sheet(reader, p, sheet_names[i], scans.get(sheet_names[i]), probe, early)
+    finally:
+        if early is not None:
+            early.drop()  # a wrong guess: the begun parse is not used
     tables = [t for i in sorted(slots) if (t := slots[i][0]) is not None]
     unknown = [sheet_names[i] for i in sorted(slots) if slots[i][1]]
     problems.extend(_unknown_problems(file, unknown, any(t.model for t in tables)))
@@ -217,7 +188,7 @@ def parse_workbook(path: str, probe: bool = False) -> tuple[list[RawTable], list
 
 
 def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, probe: bool,
-                 ) -> tuple[RawTable | None, bool]:
+                 early: EarlyParse | None = None) -> tuple[RawTable | None, bool]:
     """(the sheet's table or None, whether the sheet is unknown) for one sheet of parse_workbook."""
     file = p.name
     unknown = False
@@ -251,7 +222,9 @@ def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, 
         t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
         _import_pyarrow_beside()
         # whitespace-only cells as null: the empty-row filter then needs no text scan of every cell
-        sheet = reader.load_sheet(name, header_row=t.header_row - 1, whitespace_as_null=True)
+        sheet = early.take(name, t.header_row) if early is not None else None
+        if sheet is None:
+            sheet = reader.load_sheet(name, header_row=t.header_row - 1, whitespace_as_null=True)
         t.blank_null = True
         import pyarrow  # noqa: F401 - waits for an import begun beside the parse (etl/begin.py) to finish
 

@@ -198,3 +198,68 @@ def test_child_without_numpy_parses_like_in_process(tmp_path: Path):
     assert lines[0] == "False"  # neither the parent nor (so) the child imported numpy
     assert lines[1:] == [s.frame.write_json() for s in here.sheets] + [str(pr) for pr in here.problems]
     assert any("#DEEL/0!" in pr.message for pr in here.problems)
+
+
+@pytest.mark.parametrize("shape", ["header_on_row_1", "title_rows_fool_the_guess", "biggest_sheet_unknown",
+                                   "forms_export"])
+def test_early_parse_of_the_biggest_sheet_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str):
+    # the child begins the biggest sheet's parse from a guessed header row before it knows the contract; right or
+    # wrong, the tables must equal those of the plain in-process parse
+    from etl import parse
+
+    rows = [[f"M-{i % 40}", f"Deelnemer {i}", "Gemeente A", "lid", "ja"] for i in range(400)]
+    head = ["Bijeenkomst", "Deelnemer", "Organisatie", "Rol", "Aanwezig"]
+    sheets: dict[str, list] = {"Deal": DEAL, "Bijeenkomsten": MEETINGS[:41]}
+    if shape == "header_on_row_1":
+        sheets["Aanwezigheid"] = [head, *rows]
+    elif shape == "title_rows_fool_the_guess":  # the first row with two filled cells is a title row, not the header
+        sheets["Aanwezigheid"] = [["Aanwezigheid", "2022"], [], head, *rows]
+    elif shape == "biggest_sheet_unknown":
+        sheets["Berekeningen"] = [["a", "b", "c"], *[[i, i * 2, i * 3] for i in range(3000)]]
+        sheets["Aanwezigheid"] = [head, *rows[:10]]
+    else:
+        sheets["Enquete"] = [["ID", "Start time", "Completion time", "Email", "Hoe tevreden bent u?"],
+                             *[[i, dt.datetime(2021, 11, 2), dt.datetime(2021, 11, 2), f"r{i}@x.nl", "Eens"]
+                               for i in range(1, 300)]]
+    path = write_workbook(tmp_path / f"{shape}.xlsx", sheets)
+    scanned = guard.scan_workbook(path)
+    monkeypatch.setattr(begin.EarlyParse, "MIN_BYTES", 0)
+    early = begin.EarlyParse.begin(str(path), scanned)
+    assert early is not None
+    guessed = (early.name, early.header_row)
+    got = parse.parse_workbook(str(path), scanned=scanned, early=early)
+    want = parse.parse_workbook(str(path))
+    assert [(t.name, t.model, t.header_row, t.abs_cols, t.errors, t.matched) for t in got[0]] == \
+        [(t.name, t.model, t.header_row, t.abs_cols, t.errors, t.matched) for t in want[0]]
+    assert [t.data for t in got[0]] == [t.data for t in want[0]]
+    assert got[1] == want[1]
+    expected_guess = {"header_on_row_1": ("Aanwezigheid", 1), "title_rows_fool_the_guess": ("Aanwezigheid", 1),
+                      "biggest_sheet_unknown": ("Berekeningen", 1), "forms_export": ("Enquete", 1)}[shape]
+    assert guessed == expected_guess
+    real = {t.name: t.header_row for t in want[0]}
+    assert real.get(guessed[0]) == {"header_on_row_1": 1, "title_rows_fool_the_guess": 3, "biggest_sheet_unknown": None,
+                                    "forms_export": 1}[shape]
+
+
+def test_early_parse_is_taken_once_and_only_for_its_guess(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = write_workbook(tmp_path / "b.xlsx", {"Deal": DEAL, "Bijeenkomsten": MEETINGS})
+    monkeypatch.setattr(begin.EarlyParse, "MIN_BYTES", 0)
+    early = begin.EarlyParse.begin(str(path), guard.scan_workbook(path))
+    assert (early.name, early.header_row) == ("Bijeenkomsten", 1)
+    assert early.take("Bijeenkomsten", 2) is None and early.take("Deal", 1) is None
+    sheet = early.take("Bijeenkomsten", 1)
+    assert sheet.height == 300
+    assert early.take("Bijeenkomsten", 1) is None
+    early.drop()
+    monkeypatch.setattr(begin.EarlyParse, "MIN_BYTES", 1024**2)
+    assert begin.EarlyParse.begin(str(path), guard.scan_workbook(path)) is None  # small sheets are not worth a guess
+
+
+def test_scan_workbook_rejects_a_huge_claim_before_any_parse(tmp_path: Path):
+    from tests.etl.messy import xfd_claim
+
+    path = xfd_claim(tmp_path, cells=True)
+    scans, sizes, problems = guard.scan_workbook(path)
+    assert (scans, sizes) == ({}, {})
+    [p] = problems
+    assert p.sheet == "Begroting" and "XFD1048576" in p.message
