@@ -48,7 +48,7 @@ from typing import Any
 from xml.etree.ElementTree import XMLPullParser
 
 SAMPLE_ROWS = 1000  # fastexcel's schema_sample_rows
-CHUNK_BYTES = 8 * 1024**2  # decompressed XML per step
+CHUNK_BYTES = 4 * 1024**2  # decompressed XML per step: the child holds ~8x this while it works on one
 BATCH_ROWS = 65536
 
 # kinds of a cell, as calamine types it
@@ -598,19 +598,41 @@ def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells) ->
 
 
 class _Template:
-    """One RE2 pattern for rows of the usual shape over the columns seen in the type sample."""
+    """One RE2 pattern for rows of the usual shape over the columns seen in the type sample.
 
-    def __init__(self, cols: list[int]):
+    Its optional parts (formulas, self-closing cells and rows, whitespace between elements) are only put in when
+    the sample has them: each makes RE2 slower, and a row that needs a missing one just takes the slow walk.
+    """
+
+    def __init__(self, cols: list[int], features: set[str]):
         self.cols = cols
-        parts = [r'^\s*(?:<row\b[^<>]*/>\s*)*<row r="(?P<r>\d+)"(?: [\w:]+="[^"]*")*>']
+        ws = r"\s*" if "ws" in features else ""
+        attrs = r'(?: [\w:]+="[^"]*")*'
+        row = rf'^{ws}(?:<row\b[^<>]*/>{ws})*' if "selfclose_row" in features else f"^{ws}"
+        parts = [rf'{row}<row r="(?P<r>\d+)"{attrs}>']
+        formula = r'(?:<f\b[^<>]*/>|<f\b[^<>]*>[^<]*</f>)?' if "formula" in features else ""
         for j, c in enumerate(cols):
             letters = _col_letters(c)
-            parts.append(
-                rf'(?:\s*(?:<c r="{letters}(?P<d{j}>\d+)"(?P<a{j}>(?: [\w:]+="[^"]*")*)>'
-                r'(?:<f\b[^<>]*/>|<f\b[^<>]*>[^<]*</f>)?'
-                rf'(?P<v{j}><v>[^<]*</v>)?</c>|<c r="{letters}\d+"(?: [\w:]+="[^"]*")*/>))?')
-        parts.append(r"\s*$")
+            cell = rf'<c r="{letters}(?P<d{j}>\d+)"(?P<a{j}>{attrs})>{formula}(?P<v{j}><v>[^<]*</v>)?</c>'
+            if "selfclose_cell" in features:
+                cell = rf'(?:{cell}|<c r="{letters}\d+"{attrs}/>)'
+            parts.append(f"(?:{ws}{cell})?")
+        parts.append(f"{ws}$")
         self.pattern = "".join(parts)
+
+
+def _features(text: str) -> set[str]:
+    """Which optional parts of the row pattern the XML uses."""
+    out = set()
+    if "<f>" in text or "<f " in text:
+        out.add("formula")
+    if re.search(r"<c\b[^<>]*/>", text):
+        out.add("selfclose_cell")
+    if re.search(r"<row\b[^<>]*/>", text):
+        out.add("selfclose_row")
+    if re.search(r">\s+<", text):
+        out.add("ws")
+    return out
 
 
 def _fast_rows(pieces: Any, template: _Template, dec: _Decoder) -> tuple[Any, _Table | None]:
@@ -835,13 +857,14 @@ def _convert(dtype: str, kind: Any, text: Any, num: Any, rows0: Any, col: int, i
 
 
 def _sheet_chunks(zf: zipfile.ZipFile, member: str, size: Any):
-    """Text of whole rows, size() bytes at a time: the first chunk starts after <sheetData>, all end after a </row>."""
+    """The bytes of whole rows, about size() at a time (memoryviews, valid until the next step): the first starts
+    after <sheetData>, each ends after a </row> but the last, which ends before </sheetData>."""
     with zf.open(member) as f:
         buf = b""
         started = False
         while True:
             b = f.read(size())
-            buf += b
+            buf = buf + b if buf else b
             if not started:
                 m = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", buf)
                 if m is None:
@@ -856,9 +879,8 @@ def _sheet_chunks(zf: zipfile.ZipFile, member: str, size: Any):
                 started = True
             end = buf.find(b"</sheetData>")
             if end >= 0:
-                rest = buf[:end]
-                if rest.strip():
-                    yield rest.decode("utf-8")
+                if buf[:end].strip():
+                    yield memoryview(buf)[:end]
                 return
             if not b:
                 raise Unsupported("sheet XML ends before </sheetData>")
@@ -866,14 +888,31 @@ def _sheet_chunks(zf: zipfile.ZipFile, member: str, size: Any):
             if cut < 0:
                 continue
             cut += 6
-            yield buf[:cut].decode("utf-8")
+            yield memoryview(buf)[:cut]
             buf = buf[cut:]
+
+
+def _one_string(raw: Any) -> Any:
+    """A one-element Arrow string array over the bytes, without a copy; Unsupported if they are not UTF-8."""
+    import numpy as np
+    import pyarrow as pa
+
+    if len(raw) >= 2**31:
+        raise Unsupported("a chunk of 2 GB")
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int32).tobytes())
+    arr = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(raw)])
+    try:
+        arr.validate(full=True)
+    except pa.ArrowInvalid as e:
+        raise Unsupported("sheet XML that is not UTF-8") from e
+    return arr
 
 
 class _Reader:
     def __init__(self, zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_member: str | None,
                  header_row: int, chunk_bytes: int):
         self.template: _Template | None = None
+        self.features: set[str] = set()
         self.zf, self.member, self.header_row, self.chunk_bytes = zf, member, header_row, chunk_bytes
         self.is_1904 = workbook_1904(zf)
         self.dec = _Decoder(read_shared_strings(zf, sst_member), read_styles(zf, styles_member), self.is_1904)
@@ -885,23 +924,30 @@ class _Reader:
 
     def tables(self):
         """Per chunk: the long table of its non-empty cells."""
-        import pyarrow as pa
+        import pyarrow.compute as pc
 
-        for text in _sheet_chunks(self.zf, self.member, self.size):
+        row_open = re.compile(r'<row r="(\d+)"(?: [\w:]+="[^"]*")*>')
+        for raw in _sheet_chunks(self.zf, self.member, self.size):
             if self.template is None:
+                try:
+                    text = str(raw, "utf-8")
+                except UnicodeDecodeError as e:
+                    raise Unsupported("sheet XML that is not UTF-8") from e
+                self.features |= _features(text)
                 c = _Cells()
                 _parse_rows_slow(text, self.dec, self.state, c)
+                del text
                 yield _Table.from_cells(c)
                 continue
-            pieces = text.split("</row>")
+            pieces = pc.list_flatten(pc.split_pattern(_one_string(raw), "</row>"))
             closed = len(pieces) - 1  # pieces[:closed] were followed by </row>
-            if not pieces[-1].strip():
-                pieces.pop()
-            if not pieces:
+            if not pieces[closed].as_py().strip():
+                pieces = pieces.slice(0, closed)
+            if not len(pieces):
                 continue
-            ok, fast = _fast_rows(pa.array(pieces, pa.string()), self.template, self.dec)
+            ok, fast = _fast_rows(pieces, self.template, self.dec)
             if ok.all():
-                r = re.search(r'<row r="(\d+)"(?: [\w:]+="[^"]*")*>', pieces[-1])
+                r = row_open.search(pieces[len(pieces) - 1].as_py())
                 self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
                 if fast is not None:
                     yield fast
@@ -909,15 +955,19 @@ class _Reader:
             # rows the pattern did not take go through the slow walk, in order, so positions stay calamine's
             c = _Cells()
             tables = [fast] if fast is not None else []
-            for i, piece in enumerate(pieces):
+            for i in range(len(pieces)):
                 if ok[i]:
-                    r = re.search(r'<row r="(\d+)"(?: [\w:]+="[^"]*")*>', piece)
-                    self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
+                    if i + 1 < len(pieces) and not ok[i + 1]:
+                        r = row_open.search(pieces[i].as_py())
+                        self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
                 else:
+                    piece = pieces[i].as_py()
                     _parse_rows_slow(piece + "</row>" if i < closed else piece, self.dec, self.state, c)
+            if ok[len(pieces) - 1]:
+                r = row_open.search(pieces[len(pieces) - 1].as_py())
+                self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
             tables.append(_Table.from_cells(c))
             yield _Table.concat(tables)
-
 
 
 def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_member: str | None, header_row: int,
@@ -975,7 +1025,6 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
     if buffered:
         assert header0 is not None
         sample = _Table.concat(buffered)
-        _check_order(sample)
         # the header and the columns: everything from the header row down counts
         below = sample.filter(pc.greater_equal(sample.row, header0))
     if not buffered or not len(below.row):  # fastexcel gives no columns then
@@ -1000,7 +1049,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
              "null": pa.null()}
     schema = pa.schema([pa.field(n, arrow[d], nullable=True) for n, d in zip(names, dtypes, strict=True)])
     # the fast pattern: the columns cells were seen in, in the sample's usual rows
-    rd.template = _Template(sorted(set(in_sample.col.to_pylist()) | set(head_vals)) or list(range(width)))
+    rd.template = _Template(sorted(set(in_sample.col.to_pylist()) | set(head_vals)), rd.features)
 
     writer = None
     batches: list[Any] = []
@@ -1027,6 +1076,8 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
                 sel = order[bounds[c]:bounds[c + 1]]
                 idx = np.full(n, -1, dtype=np.int64)
                 idx[prow[sel] - emitted - 1] = sel
+                if len(sel) and np.count_nonzero(idx >= 0) != len(sel):
+                    raise Unsupported("a cell given twice")
                 take = pa.array(idx, mask=idx < 0)
                 kind = pc.fill_null(pc.take(part.kind, take), 0)
                 text = pc.take(part.text, take)
@@ -1062,7 +1113,6 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
             _check_width(data, first_col, width)
             emit(data, pc.max(data_rows).as_py())
         for tab in chunks:
-            _check_order(tab)
             take_data(tab)
     finally:
         if writer is not None:
@@ -1079,19 +1129,6 @@ def _check_width(tab: _Table, first_col: int, width: int) -> None:
 
     if len(tab.col) and (pc.max(tab.col).as_py() >= width or pc.min(tab.col).as_py() < first_col):
         raise Unsupported("a column that first appears after the type sample")
-
-
-def _check_order(tab: _Table) -> None:
-    """Each (row, column) at most once and rows ascending within the chunk (calamine would overwrite)."""
-    import numpy as np
-
-    if len(tab.row) < 2:
-        return
-    rows = tab.row.to_numpy(zero_copy_only=False)
-    cols = tab.col.to_numpy(zero_copy_only=False)
-    key = rows * 16384 + cols
-    if len(np.unique(key)) != len(key):
-        raise Unsupported("a cell given twice")
 
 
 def _names(first_col: int, width: int, head: dict[int, tuple[int, str | None, float | None]]) -> list[str]:
