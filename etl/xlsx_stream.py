@@ -972,13 +972,19 @@ class _Reader:
 
 def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_member: str | None, header_row: int,
                out_path: str | Path | None = None, batch_rows: int = BATCH_ROWS,
-               chunk_bytes: int = CHUNK_BYTES) -> SheetStream:
+               chunk_bytes: int = CHUNK_BYTES, isolated: bool = False) -> SheetStream:
     """Read one worksheet like fastexcel's load_sheet(header_row=..., whitespace_as_null=True), in bounded memory.
 
     out_path: write the data as an Arrow IPC stream there (removed again on Unsupported); None keeps the batches in
     the result. Raises Unsupported for what the module docstring lists.
+    isolated: True in the short-lived read child only: pyarrow's system allocator from then on (mimalloc keeps
+    ~50 MB of freed pages), and pandas kept out (pyarrow imports it, ~45 MB, at its first array when installed).
+    Both are process-wide, hence not the default.
     """
     import os
+
+    if isolated:
+        _isolate()
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -997,6 +1003,29 @@ def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_mem
             except OSError:
                 pass
         raise Unsupported(f"{type(e).__name__}: {e}") from e
+
+
+def _isolate() -> None:
+    import sys
+
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+    if "pandas" in sys.modules:
+        return
+
+    class _NoPandas:
+        @staticmethod
+        def find_spec(name: str, path: Any = None, target: Any = None) -> None:
+            if name == "pandas" or name.startswith("pandas."):
+                raise ModuleNotFoundError(name)
+
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)  # type: ignore[arg-type]
+    try:
+        pa.array([0])  # pyarrow looks for pandas once, finds none, and goes on without it
+    finally:
+        sys.meta_path.remove(finder)  # type: ignore[arg-type]
 
 
 def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_member: str | None, header_row: int,
