@@ -12,6 +12,7 @@ callers treat them as read-only (Altair's own methods return copies).
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import weakref
 from collections import OrderedDict
@@ -153,3 +154,69 @@ def per_run(name: str, compute: Callable[[], Any]) -> Any:
     if name not in run:
         run[name] = compute()
     return run[name]
+
+
+def styler(frame: Any) -> Any:
+    """`frame.style` (a pandas Styler) that works its styles out once, for a table shown on every rerun.
+
+    Streamlit draws a Styler by calling its `_compute()` and `_translate()` (the per-cell styles and display
+    texts) each time: tens of milliseconds for a few thousand cells. A page keeps its Styler per data version
+    (`Warehouse.memo`), so their results are remembered on the object (as instance attributes: Streamlit
+    recognises a Styler by its exact class). The frame and the styles must not change after the first drawing
+    (map/apply them right away, as the callers here do).
+    """
+    style = frame.style
+    lock = threading.Lock()
+    computed: list = []
+    translated: dict = {}
+    compute, translate = style._compute, style._translate  # the class's methods, bound to this Styler
+
+    def _compute():  # noqa: ANN202 - pandas' signature
+        with lock:
+            if not computed:
+                computed.append(compute())
+        return style
+
+    def _translate(*args: Any, **kwargs: Any):  # noqa: ANN202 - pandas' signature
+        key = (args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:  # pandas' own renderers pass lists: not the rerun path, so not kept
+            return translate(*args, **kwargs)
+        with lock:
+            if key not in translated:
+                found = translate(*args, **kwargs)
+                translated[key] = _plain_cells_left_out(found, style.data) if key == _STREAMLIT_CALL else found
+            return translated[key]
+
+    style._compute, style._translate = _compute, _translate
+    return style
+
+
+_STREAMLIT_CALL = ((False, False), ())  # how Streamlit asks a Styler for its cells (pandas_styler_utils)
+_CELL = re.compile(r"row(\d+)_col(\d+)")  # the cell ids Streamlit reads display values from
+
+
+def _plain_cells_left_out(translated: dict, data: Any) -> dict:
+    """The translated Styler without the body cells whose display text is the value's own text.
+
+    Streamlit starts from `data.astype(str)` and then writes every body cell's display text over it, one cell at
+    a time in Python: for a table of a thousand cells most of a rerun. A cell whose display text equals its
+    `str()` changes nothing there, so leaving it out gives the same table. Cell styles come from "cellstyle",
+    which stays whole.
+    """
+    from enum import Enum
+
+    plain = data.astype(str).to_numpy()
+    body = []
+    for row in translated.get("body", []):
+        kept = []
+        for cell in row:
+            match = _CELL.match(cell.get("id") or "")
+            shown = cell.get("display_value")
+            if (match and not isinstance(shown, Enum)
+                    and str(shown) == plain[int(match.group(1)), int(match.group(2))]):
+                continue
+            kept.append(cell)
+        body.append(kept)
+    return {**translated, "body": body}

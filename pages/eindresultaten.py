@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, components, state
+from dashboard import charts, components, memo, state
 from dashboard.format import fmt_date
 from dashboard.i18n import t
 from dashboard.queries import comms, results, teams
@@ -16,7 +16,7 @@ lang = f.lang
 st.title(t("results.title", deal=f.deal_name))
 st.caption(t("results.context", date=fmt_date(f.as_of, lang)))
 
-src = teams.sources(wh, f.deal, ("Eindresultaten", "Mijlpalen"), f.as_of_arg)
+src = teams.sources_of(wh, f.deal, f.as_of_arg)  # Eindresultaten and Mijlpalen among them
 register = results.register(wh, f.deal, f.as_of_arg)
 if src["Eindresultaten"].file is None or register.is_empty():
     components.empty_state(t("results.subject"), "Eindresultaten")
@@ -37,20 +37,19 @@ with right:
     components.source_caption(src["Eindresultaten"].file, "Eindresultaten", src["Eindresultaten"].delivered, lang)
 
 st.header(t("results.register"))
-parts = results.part_names(register)
+parts = memo.derived(register, "part_names", lambda: results.part_names(register))
 a, b = st.columns(2)
 chosen_parts = a.multiselect(t("results.filter.part"), list(parts), key="er_parts", format_func=parts.get,
                              placeholder=t("results.filter.placeholder"))
 chosen_status = b.multiselect(t("results.filter.status"), list(PROGRESS_STATUSES), key="er_status",
                               format_func=lambda s: charts.work_status_label(s, lang),
                               placeholder=t("results.filter.placeholder"))
-shown = results.select(register, chosen_parts, chosen_status)
-st.caption(t("results.shown", n=shown.height, total=register.height))
-if shown.is_empty():
+n, table, styled = results.register_view(wh, f.deal, chosen_parts, chosen_status, f.as_of_arg, lang)
+st.caption(t("results.shown", n=n, total=register.height))
+if table is None:
     st.info(t("results.none_selected"), icon=":material/filter_alt_off:")
 else:
-    table = results.register_table(shown, lang)
-    st.dataframe(results.styled(table, lang), hide_index=True, width="stretch", column_config={
+    st.dataframe(styled, hide_index=True, width="stretch", column_config={
         t("results.col.progress", lang): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100),
         t("results.col.milestones", lang): st.column_config.TextColumn(help=t("results.milestones_help")),
     })

@@ -17,7 +17,7 @@ import polars as pl
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_number, fmt_target, fmt_value
 from dashboard.i18n import t
-from dashboard.memo import per_version
+from dashboard.memo import per_version, styler
 from dashboard.queries import indicators as ind_api
 
 MODES = ("calendar", "deal")  # kalenderjaar / dealjaar
@@ -188,7 +188,7 @@ def heat_styled(table: pl.DataFrame, lang: str = "nl"):
         return ""
 
     cols = table.columns[2:]
-    return table.to_pandas().style.map(colour, subset=cols)
+    return styler(table.to_pandas()).map(colour, subset=cols)
 
 
 def status_counts(year_rows: pl.DataFrame) -> pl.DataFrame:
@@ -470,7 +470,7 @@ def catalogue_styled(table: pl.DataFrame, lang: str = "nl"):
     from dashboard.charts import WORK_STATUSES
 
     colours = {s.label(lang): f"color: {s.colour}; background-color: {s.background}" for s in WORK_STATUSES.values()}
-    return table.to_pandas().style.map(lambda v: colours.get(v, ""), subset=[t("catalogue.col.status", lang)])
+    return styler(table.to_pandas()).map(lambda v: colours.get(v, ""), subset=[t("catalogue.col.status", lang)])
 
 
 # --- the Vergelijking page's frames, once per data version --------------------------------------------------

@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard.format import fmt_count
 from dashboard.i18n import t
+from dashboard.memo import per_version, styler
 from etl.contract import PROGRESS_STATUSES
 
 
@@ -71,4 +72,20 @@ def styled(table: pl.DataFrame, lang: str = "nl"):
     from dashboard.charts import WORK_STATUSES
 
     colours = {s.label(lang): f"color: {s.colour}; background-color: {s.background}" for s in WORK_STATUSES.values()}
-    return table.to_pandas().style.map(lambda v: colours.get(v, ""), subset=[t("results.col.status", lang)])
+    return styler(table.to_pandas()).map(lambda v: colours.get(v, ""), subset=[t("results.col.status", lang)])
+
+
+def register_view(wh, deal: str, parts: Iterable[str], statuses: Iterable[str], as_of: dt.date | None = None,
+                  lang: str = "nl") -> tuple[int, pl.DataFrame | None, object]:
+    """(rows chosen, register_table of them as downloaded, the same styled as shown), once per data version:
+    the table is None when nothing is chosen."""
+    parts, statuses = tuple(parts), tuple(statuses)
+
+    def compute():
+        shown = select(register(wh, deal, as_of), parts, statuses)
+        if shown.is_empty():
+            return 0, None, None
+        table = register_table(shown, lang)
+        return shown.height, table, styled(table, lang)
+
+    return per_version(wh, ("results_register", deal, parts, statuses, as_of, lang), compute)

@@ -178,6 +178,11 @@ def names_of(wh, deal: str, as_of: dt.date | None = None) -> dict[str, str]:
 SOURCE_SHEETS = ("Bijeenkomsten", "Mijlpalen", "Eindresultaten")
 
 
+def sources_of(wh, deal: str, as_of: dt.date | None = None) -> dict[str, Source]:
+    """sources of the SOURCE_SHEETS, worked out once per data version."""
+    return per_version(wh, ("team_sources", deal, as_of), lambda: sources(wh, deal, SOURCE_SHEETS, as_of))
+
+
 @dataclass(frozen=True)
 class TeamsView:
     """What the Ontwikkelteams page shows for one deal, team (or ALL), year, as-of date and language."""
@@ -208,7 +213,7 @@ def _view(wh, deal: str, team: str, year: int, as_of: dt.date | None, lang: str)
     everyone = team == ALL
     register = None if everyone else results.select(results.register(wh, deal, as_of), parts=[team])
     return TeamsView(
-        sources=sources(wh, deal, SOURCE_SHEETS, as_of),
+        sources=sources_of(wh, deal, as_of),
         overview=overview,
         milestones=ms,
         overview_table=overview_table(overview, year, lang) if everyone else None,

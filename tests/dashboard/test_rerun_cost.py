@@ -203,3 +203,39 @@ def test_as_of_dates_are_part_of_the_view_key(wh: Warehouse) -> None:
     then = teams.view(wh, "TST", teams.ALL, 2021, as_of=dt.date(2021, 12, 31))
     assert now is not then
     assert then is teams.view(wh, "TST", teams.ALL, 2021, as_of=dt.date(2021, 12, 31))
+
+
+# --- styled tables: worked out once, drawn the same ----------------------------------------------------------
+
+
+def _marshalled(style) -> tuple:
+    import pyarrow as pa
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData as Arrow
+
+    proto = Arrow()
+    marshall_styler(proto, style, "vast")
+    shown = pa.ipc.open_stream(proto.styler.display_values).read_all().to_pylist()
+    return proto.styler.uuid, proto.styler.styles, shown
+
+
+def test_a_styler_is_worked_out_once_and_streamlit_draws_it_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = pl.DataFrame({
+        "Deal": ["CDAA", "CDBB", "CDCC"], "Status": ["✓ gereed", "! loopt", "✗ vertraagd"],
+        "Voortgang": [100, 40, None], "Score": [3.5, None, 4.25], "Toelichting": ["", None, "Wacht op <b>teams</b>"],
+    }).to_pandas()
+    colour = {"✓ gereed": "color: green", "✗ vertraagd": "color: red"}
+
+    def styled(style):
+        return style.set_uuid("vast").map(lambda v: colour.get(v, ""), subset=["Status"])
+
+    plain = _marshalled(styled(frame.style))
+    once = styled(memo.styler(frame))
+    assert _marshalled(once) == plain  # same styles, same display texts (3.500000, nan, ...), cell for cell
+    assert "color: green" in plain[1] and plain[2][0]["Score"] == "3.500000"
+    from pandas.io.formats.style import Styler
+
+    monkeypatch.setattr(Styler, "_translate", lambda *a, **k: pytest.fail("styles worked out again"))
+    monkeypatch.setattr(Styler, "_compute", lambda *a, **k: pytest.fail("styles computed again"))
+    assert _marshalled(once) == plain  # a rerun: nothing of the Styler is worked out again
+    assert type(once) is Styler  # Streamlit recognises a Styler by its exact class
