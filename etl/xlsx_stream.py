@@ -39,6 +39,7 @@ self-closing cells and rows count as positions, inline and rich strings, entitie
 from __future__ import annotations
 
 import math
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from xml.etree.ElementTree import XMLPullParser
 SAMPLE_ROWS = 1000  # fastexcel's schema_sample_rows
 CHUNK_BYTES = 4 * 1024**2  # decompressed XML per step: the child holds ~8x this while it works on one
 BATCH_ROWS = 65536
+THREADS = min(4, os.cpu_count() or 1)  # the row pattern runs on this many threads
 
 # kinds of a cell, as calamine types it
 K_STR, K_FLOAT, K_BOOL, K_DATE, K_ERR = 1, 2, 3, 4, 5
@@ -635,13 +637,30 @@ def _features(text: str) -> set[str]:
     return out
 
 
+def _extract(pieces: Any, pattern: str) -> Any:
+    """pc.extract_regex over the rows, in slices on a few threads (RE2 runs without the GIL) for big chunks."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(pieces)
+    workers = min(THREADS, max(1, n // 8192))
+    if workers == 1:
+        return pc.extract_regex(pieces, pattern)
+    from concurrent.futures import ThreadPoolExecutor
+
+    step = -(-n // workers)
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(lambda i: pc.extract_regex(pieces.slice(i, step), pattern), range(0, n, step)))
+    return pa.concat_arrays(parts)
+
+
 def _fast_rows(pieces: Any, template: _Template, dec: _Decoder) -> tuple[Any, _Table | None]:
     """(numpy mask of the rows the pattern took, their cells) for a string array of row texts (without </row>)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    st = pc.extract_regex(pieces, template.pattern)
+    st = _extract(pieces, template.pattern)
     ok = ~np.asarray(pc.is_null(st).to_numpy(zero_copy_only=False))
     if not ok.any():
         return ok, None
@@ -981,7 +1000,6 @@ def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_mem
     ~50 MB of freed pages), and pandas kept out (pyarrow imports it, ~45 MB, at its first array when installed).
     Both are process-wide, hence not the default.
     """
-    import os
 
     if isolated:
         _isolate()
