@@ -501,8 +501,13 @@ class _Decoder:
         raise Unsupported(f'cell type t="{t}"')
 
 
-def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells) -> None:
-    """calamine's walk over rows and cells for XML the fast pattern did not take. state = [row_index, col_index]."""
+def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells,
+                     attrs_seen: dict[int, dict[str, int]] | None = None) -> None:
+    """calamine's walk over rows and cells for XML the fast pattern did not take. state = [row_index, col_index].
+
+    attrs_seen: collects per column the attribute texts after r="..." of the cells, with the last row each was
+    seen in (the fast pattern matches a column's one attribute text of the data rows literally).
+    """
     cell: dict[str, Any] | None = None
     in_v = in_is = in_rph = v_start = 0
     is_parts: list[str] = []
@@ -545,6 +550,9 @@ def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells) ->
                 state[1] += 1
             else:
                 cell = {"row": row, "col": col, "t": a.get("t"), "s": a.get("s"), "v": None, "is": None}
+                if attrs_seen is not None:
+                    rest = attr_text.split('"', 2)[2] if attr_text.startswith(' r="') else "?"
+                    attrs_seen.setdefault(col, {})[rest] = row
         elif name == "c":
             if cell is None:
                 raise Unsupported("stray </c>")
@@ -606,8 +614,9 @@ class _Template:
     the sample has them: each makes RE2 slower, and a row that needs a missing one just takes the slow walk.
     """
 
-    def __init__(self, cols: list[int], features: set[str]):
+    def __init__(self, cols: list[int], features: set[str], fixed: dict[int, str] | None = None):
         self.cols = cols
+        self.fixed = fixed or {}  # column -> its one attribute text in the sample: matched literally (faster)
         ws = r"\s*" if "ws" in features else ""
         attrs = r'(?: [\w:]+="[^"]*")*'
         row = rf'^{ws}(?:<row\b[^<>]*/>{ws})*' if "selfclose_row" in features else f"^{ws}"
@@ -615,7 +624,8 @@ class _Template:
         formula = r'(?:<f\b[^<>]*/>|<f\b[^<>]*>[^<]*</f>)?' if "formula" in features else ""
         for j, c in enumerate(cols):
             letters = _col_letters(c)
-            cell = rf'<c r="{letters}(?P<d{j}>\d+)"(?P<a{j}>{attrs})>{formula}(?P<v{j}><v>[^<]*</v>)?</c>'
+            attr = re.escape(self.fixed[c]) if c in self.fixed else f"(?P<a{j}>{attrs})"
+            cell = rf'<c r="{letters}(?P<d{j}>\d+)"{attr}>{formula}(?P<v{j}><v>[^<]*</v>)?</c>'
             if "selfclose_cell" in features:
                 cell = rf'(?:{cell}|<c r="{letters}\d+"{attrs}/>)'
             parts.append(f"(?:{ws}{cell})?")
@@ -683,12 +693,15 @@ def _fast_rows(pieces: Any, template: _Template, dec: _Decoder) -> tuple[Any, _T
         present = pc.not_equal(st.field(f"d{j}"), "")
         if not pc.any(present).as_py():
             continue
-        a = pc.filter(st.field(f"a{j}"), present)
         v = pc.filter(st.field(f"v{j}"), present)
         rows = pc.filter(rows0, present)
         has_v = pc.not_equal(v, "")
         vtext = pc.utf8_slice_codeunits(v, 3, -4)
-        enc = pc.dictionary_encode(a)
+        if col in template.fixed:
+            t, s = _attr_ts(template.fixed[col])
+            tables.append(_typed_cells(rows, col, t, s, vtext, has_v, dec))
+            continue
+        enc = pc.dictionary_encode(pc.filter(st.field(f"a{j}"), present))
         attrs = enc.dictionary.to_pylist()
         for code, attr in enumerate(attrs):
             t, s = _attr_ts(attr)
@@ -932,6 +945,7 @@ class _Reader:
                  header_row: int, chunk_bytes: int):
         self.template: _Template | None = None
         self.features: set[str] = set()
+        self.attrs_seen: dict[int, dict[str, int]] = {}
         self.zf, self.member, self.header_row, self.chunk_bytes = zf, member, header_row, chunk_bytes
         self.is_1904 = workbook_1904(zf)
         self.dec = _Decoder(read_shared_strings(zf, sst_member), read_styles(zf, styles_member), self.is_1904)
@@ -954,7 +968,7 @@ class _Reader:
                     raise Unsupported("sheet XML that is not UTF-8") from e
                 self.features |= _features(text)
                 c = _Cells()
-                _parse_rows_slow(text, self.dec, self.state, c)
+                _parse_rows_slow(text, self.dec, self.state, c, self.attrs_seen)
                 del text
                 yield _Table.from_cells(c)
                 continue
@@ -1096,7 +1110,12 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
              "null": pa.null()}
     schema = pa.schema([pa.field(n, arrow[d], nullable=True) for n, d in zip(names, dtypes, strict=True)])
     # the fast pattern: the columns cells were seen in, in the sample's usual rows
-    rd.template = _Template(sorted(set(in_sample.col.to_pylist()) | set(head_vals)), rd.features)
+    fixed = {}
+    for c, seen in rd.attrs_seen.items():
+        in_data = [a for a, row in seen.items() if row > header0]
+        if len(in_data) == 1 and re.fullmatch(r'(?: [\w:]+="[^"<>&]*")*', in_data[0]):
+            fixed[c] = in_data[0]
+    rd.template = _Template(sorted(set(in_sample.col.to_pylist()) | set(head_vals)), rd.features, fixed)
 
     writer = None
     batches: list[Any] = []
