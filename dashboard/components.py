@@ -106,32 +106,48 @@ def source_caption(file: str | None, sheet: str | None, delivered: dt.date | dt.
 
 def kpi_tile(row: Mapping, lang: str | None = None) -> None:
     """One steering indicator: value, status (colour, icon and word), target, change, source."""
-    lang = _lang(lang)
+    _draw_tile(tile_texts(row, _lang(lang)))
+
+
+def tile_texts(row: Mapping, lang: str = "nl") -> dict:
+    """Everything a KPI tile writes, worked out from an indicator row (pure: kept per frame by kpi_grid)."""
     label = row.get("label_en" if lang == "en" else "label_nl") or row.get("indicator", "")
-    with st.container(border=True):
-        source = source_text(row.get("source_file"), row.get("source_sheet"), row.get("delivered_at"), lang)
+    source = source_text(row.get("source_file"), row.get("source_sheet"), row.get("delivered_at"), lang)
+    delta = change_delta(row, lang)
+    if row.get("accrual") == "none" and row.get("status") == "on_target":
+        badge = (t("tile.for_information", lang), "gray")  # no target: "op koers" would mislead
+    else:
+        s = theme.status(row.get("status"))
+        badge = (s.label(lang), s.badge)
+    return {
         # the label as text above the figure: st.metric would cut long indicator names off with "..."
-        st.markdown(f"**{md_escape(label)}**", help=md_escape(source))
-        delta = change_delta(row, lang)
+        "heading": f"**{md_escape(label)}**", "help": md_escape(source), "label": label,
+        "value": tile_value(row, lang),
         # "ongewijzigd sinds vorige levering", not a bare "0" that reads like a value (and short: a tile cuts it off)
-        shown = t("tile.unchanged", lang) if delta == "0" else delta
-        st.metric(label, tile_value(row, lang), delta=shown, delta_color="off", label_visibility="collapsed",
-                  delta_arrow="auto" if delta not in (None, "0") else "off",
-                  delta_description=t("tile.since_previous", lang) if delta is not None else None)
-        if row.get("accrual") == "none" and row.get("status") == "on_target":
-            st.badge(t("tile.for_information", lang), color="gray")  # no target: "op koers" would mislead
-        else:
-            status_badge(row.get("status"), lang)
-        st.caption(md_escape(target_text(row, lang)))
+        "delta": t("tile.unchanged", lang) if delta == "0" else delta,
+        "arrow": "auto" if delta not in (None, "0") else "off",
+        "delta_description": t("tile.since_previous", lang) if delta is not None else None,
+        "badge": badge, "target": md_escape(target_text(row, lang)),
+    }
+
+
+def _draw_tile(x: dict) -> None:
+    with st.container(border=True):
+        st.markdown(x["heading"], help=x["help"])
+        st.metric(x["label"], x["value"], delta=x["delta"], delta_color="off", label_visibility="collapsed",
+                  delta_arrow=x["arrow"], delta_description=x["delta_description"])
+        st.badge(x["badge"][0], color=x["badge"][1])
+        st.caption(x["target"])
 
 
 def kpi_grid(df: pl.DataFrame, columns: int = 3, lang: str | None = None) -> None:
-    rows = list(df.iter_rows(named=True))
-    for start in range(0, len(rows), columns):
+    lang = _lang(lang)
+    tiles = memo.derived(df, ("tiles", lang), lambda: [tile_texts(row, lang) for row in df.iter_rows(named=True)])
+    for start in range(0, len(tiles), columns):
         cols = st.columns(columns)
-        for col, row in zip(cols, rows[start:start + columns], strict=False):
+        for col, texts in zip(cols, tiles[start:start + columns], strict=False):
             with col:
-                kpi_tile(row, lang)
+                _draw_tile(texts)
 
 
 def empty_state(subject: str, sheet: str, lang: str | None = None) -> None:
@@ -177,18 +193,21 @@ def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None =
     download_buttons(df, name, key, lang)
 
 
-def text_table(df: pl.DataFrame, name: str, key: str, lang: str | None = None) -> None:
-    """A few rows of sentences (open bottlenecks) in full: a static table wraps text a data grid cuts off.
-
-    Dates as 17-12-2021, empty cells "–", spreadsheet text escaped so it shows literally; the same downloads.
-    """
+def _text_cells(df: pl.DataFrame) -> pl.DataFrame:
     text = df.select(
         # non-breaking hyphens (U+2011): a narrow Datum column wraps "08-02-" and "2022" onto two lines otherwise
         (pl.col(c).dt.strftime("%d\u2011%m\u2011%Y") if dtype == pl.Date else pl.col(c).cast(pl.String)).fill_null("–")
         for c, dtype in df.schema.items()
     )
-    shown = text.select(formatted(text[c], md_escape) for c in text.columns)
-    st.table(shown, hide_index=True)
+    return text.select(formatted(text[c], md_escape) for c in text.columns)
+
+
+def text_table(df: pl.DataFrame, name: str, key: str, lang: str | None = None) -> None:
+    """A few rows of sentences (open bottlenecks) in full: a static table wraps text a data grid cuts off.
+
+    Dates as 17-12-2021, empty cells "–", spreadsheet text escaped so it shows literally; the same downloads.
+    """
+    st.table(memo.derived(df, "text_table", lambda: _text_cells(df)), hide_index=True)
     download_buttons(df, name, key, lang)
 
 

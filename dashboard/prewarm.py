@@ -79,7 +79,8 @@ def overview_queries(wh) -> None:
     if not dates or not years:
         return
     year = dates[0].year if dates[0].year in years else years[-1]
-    indicators(wh, deal, year, None)
+    ind = indicators(wh, deal, year, None)
     overview.freshness(wh, deal, None)
     overview.bottlenecks_by_severity(wh, deal, None)
     overview.open_bottlenecks(wh, deal, None)
+    overview.view(wh, deal, ind, year, None, "nl")  # what the page derives from them (Dutch: the default)

@@ -17,7 +17,8 @@ st.title(t("overview.title", deal=f.deal_name))
 st.caption(t("overview.context", year=f.year, date=fmt_date(f.as_of, lang)))
 
 ind = indicators(wh, f.deal, f.year, f.as_of_arg)
-fresh = overview.freshness(wh, f.deal, f.as_of_arg)
+v = overview.view(wh, f.deal, ind, f.year, f.as_of_arg, lang)
+fresh = v.fresh
 
 if f.year > f.as_of.year:
     st.info(t("overview.future_year", year=f.year, date=fmt_date(f.as_of, lang)), icon=":material/event_upcoming:")
@@ -26,22 +27,27 @@ elif ind.is_empty() or ind.filter(pl.col("status") != "no_data").is_empty():
 else:
     st.header(charts.describe_indicator_status(ind, lang))  # h2: one h1, then h2 (WCAG 1.3.1)
     components.kpi_grid(ind, columns=3, lang=lang)
-    with st.expander(t("overview.as_chart"), icon=":material/bar_chart:"):
-        components.chart(charts.indicator_status(ind, lang), overview.indicator_table(ind, lang),
-                         name=f"indicatoren_{f.deal}_{f.year}", key="status", lang=lang)
+    # drawn only while open, like the data behind a chart (components.chart): opening it reruns the page
+    box = st.expander(t("overview.as_chart"), icon=":material/bar_chart:", key="status_open", on_change="rerun")
+    if box.open is not False:
+        with box:
+            components.chart(charts.indicator_status(ind, lang), v.status_table,
+                             name=f"indicatoren_{f.deal}_{f.year}", key="status", lang=lang)
 
 st.header(t("overview.changes"))
-changed = overview.changes(ind, lang)
+changed = v.changed
 if not changed:
     st.write(t("overview.no_changes" if overview.has_previous(ind) else "overview.no_previous"))
 else:
     st.markdown("\n".join(f"- {components.md_escape(line)}" for line in changed))
-    with st.expander(t("overview.as_chart"), icon=":material/bar_chart:"):
-        components.chart(charts.indicator_changes(ind, lang), overview.indicator_table(charts.changed(ind), lang),
-                         name=f"veranderingen_{f.deal}", key="changes", lang=lang)
+    box = st.expander(t("overview.as_chart"), icon=":material/bar_chart:", key="changes_open", on_change="rerun")
+    if box.open is not False:
+        with box:
+            components.chart(charts.indicator_changes(ind, lang), v.changes_table,
+                             name=f"veranderingen_{f.deal}", key="changes", lang=lang)
 
 st.header(t("overview.bottlenecks"))
-counts = overview.severity_counts(overview.bottlenecks_by_severity(wh, f.deal, f.as_of_arg))
+counts = v.counts
 if "Knelpunten" in fresh.missing:
     components.empty_state(t("overview.bottlenecks_subject"), "Knelpunten")
 elif sum(counts.values()) == 0:
@@ -50,8 +56,7 @@ else:
     cols = st.columns(4)
     for col, sev in zip(cols, ("hoog", "middel", "laag", "onbekend"), strict=True):
         col.metric(t(f"severity.{sev}"), counts[sev])
-    open_ = overview.bottleneck_table(overview.open_bottlenecks(wh, f.deal, f.as_of_arg), lang)
-    components.text_table(open_, f"knelpunten_{f.deal}", key="bottlenecks", lang=lang)  # Knelpunt and Actie in full
+    components.text_table(v.bottlenecks, f"knelpunten_{f.deal}", key="bottlenecks", lang=lang)  # Knelpunt and Actie in full
 
 st.header(t("overview.freshness"))
 a, b = st.columns(2)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.format import fmt_change, fmt_value, formatted, is_change
+from dashboard.memo import per_version
 
 SEVERITIES = ("hoog", "middel", "laag")
 
@@ -175,3 +176,32 @@ def sheet_states(fresh: Freshness, as_of: dt.date) -> pl.DataFrame:
         .when(pl.col("sheet").is_in(list(stale))).then(pl.lit("verouderd"))
         .otherwise(pl.lit("actueel"))
     )
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """What the Overzicht page derives from its queries for one deal, year, as-of date and language."""
+
+    fresh: Freshness
+    status_table: pl.DataFrame  # the data behind the status chart
+    changed: list[str]  # changes() sentences
+    changes_table: pl.DataFrame  # the data behind the changes chart
+    counts: dict[str, int]  # open bottlenecks per severity
+    bottlenecks: pl.DataFrame  # bottleneck_table of the open ones
+
+
+def view(wh, deal: str, ind: pl.DataFrame, year: int, as_of: dt.date | None = None, lang: str = "nl") -> OverviewView:
+    """The page's frames, derived once per data version (`ind`: indicators(wh, deal, year, as_of), itself kept so)."""
+    from dashboard.charts import changed
+
+    def compute() -> OverviewView:
+        return OverviewView(
+            fresh=freshness(wh, deal, as_of),
+            status_table=indicator_table(ind, lang),
+            changed=changes(ind, lang),
+            changes_table=indicator_table(changed(ind), lang),
+            counts=severity_counts(bottlenecks_by_severity(wh, deal, as_of)),
+            bottlenecks=bottleneck_table(open_bottlenecks(wh, deal, as_of), lang),
+        )
+
+    return per_version(wh, ("overview_view", deal, year, as_of, lang), compute)

@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from dashboard import a11y, charts, theme
+from tests.pages.conftest import open_chart_data
 
 WHITE, SIDEBAR = "#ffffff", "#f2f5f8"  # page and sidebar background (.streamlit/config.toml)
 
@@ -174,6 +175,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
             at.query_params.update({"deal": "CDOR"})
             at.run()
             at.switch_page(str(ROOT / spec.path)).run()
+            open_chart_data(at)  # charts drawn only while their expander is open
             assert not at.exception, (spec.key, [e.value for e in at.exception])
         for number in range(1, 13):
             at = AppTest.from_file(str(APP), default_timeout=120)

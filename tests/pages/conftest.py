@@ -72,16 +72,19 @@ def app_env(page_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> P
     return page_db
 
 
-_CHART_DATA = re.compile(r"^\$\$ID-[0-9a-f]+-(.+_data)$")
+_LAZY = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")  # an expander with a key: it keeps its state, drawn only while open
 
 
 def open_chart_data(at):
-    """Open every "Gegevens achter deze grafiek" expander and rerun when one was closed: their tables (and
-    downloads) are drawn only while open, as after a click in the browser. They stay open on later runs."""
-    keys = [m.group(1) for e in at.expander if (m := _CHART_DATA.match(e.proto.id))]
-    closed = [k for k in keys if not at.session_state[k]] if keys else []
-    for key in closed:
-        at.session_state[key] = True
-    if closed:
+    """Open every expander whose content is drawn only while it is open ("Gegevens achter deze grafiek", the
+    overview's "Als grafiek") and rerun, as clicks in the browser would; again for ones that appear inside.
+    They stay open on later runs."""
+    for _ in range(3):
+        keys = [m.group(1) for e in at.expander if (m := _LAZY.match(e.proto.id))]
+        closed = [k for k in keys if not at.session_state[k]]
+        if not closed:
+            break
+        for key in closed:
+            at.session_state[key] = True
         at.run()
     return at
