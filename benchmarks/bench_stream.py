@@ -3,8 +3,9 @@
 Each measurement is one new Python process that reads the Aanwezigheid sheet the way the read child would:
 fastexcel ``load_sheet(header_row=0, whitespace_as_null=True).to_arrow_with_errors()`` plus the IPC bytes the child
 hands to its parent (etl.parse._ipc), or ``xlsx_stream.read_sheet(..., out_path=..., isolated=True)`` writing the
-IPC stream to a file. Reported: medians of the read time (imports excluded), of the process's peak RSS (imports
-included) and the Arrow size of the data. Usage: ``python benchmarks/bench_stream.py [--rows 100000 1000000]
+IPC stream to a file. Reported: medians of the read time (imports excluded), of the process's CPU time (imports
+included; steadier than wall time on a busy machine), of its peak RSS (imports included) and the Arrow size of the
+data. Usage: ``python benchmarks/bench_stream.py [--rows 100000 1000000]
 [--repeat 3]``.
 """
 
@@ -64,9 +65,9 @@ def _one(mode: str, path: str, result: str) -> None:
             os.unlink(ipc)
     if mode == "fastexcel":
         seconds = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     Path(result).write_text(json.dumps({"seconds": seconds, "arrow_mib": arrow / 2**20, "rows": rows,
-                                        "peak_mib": peak}))
+                                        "peak_mib": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}))
 
 
 def run_once(mode: str, path: Path) -> dict:
@@ -89,7 +90,7 @@ def measure(path: Path, repeat: int) -> dict[str, dict]:
     out = {}
     for mode, rs in runs.items():
         out[mode] = {"seconds": median([r["seconds"] for r in rs]), "peak_mib": median([r["peak_mib"] for r in rs]),
-                     "arrow_mib": rs[0]["arrow_mib"], "rows": rs[0]["rows"]}
+                     "cpu": median([r["cpu"] for r in rs]), "arrow_mib": rs[0]["arrow_mib"], "rows": rs[0]["rows"]}
     return out
 
 
@@ -104,11 +105,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     from benchmarks.bench_load import write_attendance_workbook
 
-    print(f"{'rows':>9} {'reader':<10} {'read s':>7} {'peak MiB':>9} {'Arrow MiB':>10} {'peak/Arrow':>10}")
+    print(f"{'rows':>9} {'reader':<10} {'read s':>7} {'CPU s':>6} {'peak MiB':>9} {'Arrow MiB':>10} {'peak/Arrow':>10}")
     for n in args.rows:
         path = write_attendance_workbook(OUT / f"attendance_{n}.xlsx", n)
         for mode, m in measure(path, args.repeat).items():
-            print(f"{m['rows']:>9} {mode:<10} {m['seconds']:>7.2f} {m['peak_mib']:>9.0f} {m['arrow_mib']:>10.1f} "
+            print(f"{m['rows']:>9} {mode:<10} {m['seconds']:>7.2f} {m['cpu']:>6.2f} {m['peak_mib']:>9.0f} "
+                  f"{m['arrow_mib']:>10.1f} "
                   f"{m['peak_mib'] / max(m['arrow_mib'], 1e-9):>10.1f}")
 
 

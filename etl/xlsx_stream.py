@@ -52,6 +52,8 @@ SAMPLE_ROWS = 1000  # fastexcel's schema_sample_rows
 CHUNK_BYTES = 4 * 1024**2  # decompressed XML per step: the child holds ~8x this while it works on one
 BATCH_ROWS = 65536
 THREADS = min(4, os.cpu_count() or 1)  # the row pattern runs on this many threads
+SLOW_ROWS = 20_000  # rows after the sample the slow walk may take (beyond a tenth of the rows): a time bound
+MAX_PATTERN_COLS = 200  # a wider sheet is left to calamine: the row pattern would get too big for RE2 to be quick
 
 # kinds of a cell, as calamine types it
 K_STR, K_FLOAT, K_BOOL, K_DATE, K_ERR = 1, 2, 3, 4, 5
@@ -946,6 +948,7 @@ class _Reader:
         self.template: _Template | None = None
         self.features: set[str] = set()
         self.attrs_seen: dict[int, dict[str, int]] = {}
+        self.rows_fast = self.rows_slow = 0  # after the sample: rows the pattern took, rows the slow walk took
         self.zf, self.member, self.header_row, self.chunk_bytes = zf, member, header_row, chunk_bytes
         self.is_1904 = workbook_1904(zf)
         self.dec = _Decoder(read_shared_strings(zf, sst_member), read_styles(zf, styles_member), self.is_1904)
@@ -980,12 +983,17 @@ class _Reader:
                 continue
             ok, fast = _fast_rows(pieces, self.template, self.dec)
             if ok.all():
+                self.rows_fast += len(ok)
                 r = row_open.search(pieces[len(pieces) - 1].as_py())
                 self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
                 if fast is not None:
                     yield fast
                 continue
             # rows the pattern did not take go through the slow walk, in order, so positions stay calamine's
+            self.rows_fast += int(ok.sum())
+            self.rows_slow += int((~ok).sum())
+            if self.rows_slow > max(SLOW_ROWS, self.rows_fast // 10):
+                raise Unsupported("too many rows of an unusual shape (the slow walk would take too long)")
             c = _Cells()
             tables = [fast] if fast is not None else []
             for i in range(len(pieces)):
@@ -1115,7 +1123,10 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
         in_data = [a for a, row in seen.items() if row > header0]
         if len(in_data) == 1 and re.fullmatch(r'(?: [\w:]+="[^"<>&]*")*', in_data[0]):
             fixed[c] = in_data[0]
-    rd.template = _Template(sorted(set(in_sample.col.to_pylist()) | set(head_vals)), rd.features, fixed)
+    pattern_cols = sorted(set(in_sample.col.to_pylist()) | set(head_vals))
+    if len(pattern_cols) > MAX_PATTERN_COLS and max_row > header0 + SAMPLE_ROWS:
+        raise Unsupported(f"more than {MAX_PATTERN_COLS} columns")
+    rd.template = _Template(pattern_cols, rd.features, fixed)
 
     writer = None
     batches: list[Any] = []

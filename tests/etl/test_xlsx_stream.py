@@ -362,3 +362,50 @@ def test_foreign_corpus_same_or_unsupported():
             for h in (0, 1):
                 outcomes[same_or_unsupported(path, name, h)] += 1
     assert outcomes["same"] >= 240, outcomes
+
+
+def _attendance(path: Path, rows: int) -> Path:
+    """A delivery as Excel saves it: shared strings, a date column by style, a number column."""
+    strings: dict[str, int] = {}
+
+    def s(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    head = ["Bijeenkomst", "Deelnemer", "Organisatie", "Datum", "Uren"]
+    body = ['<row r="1" spans="1:5">' + "".join(f'<c r="{chr(65 + c)}1" t="s" s="2"><v>{s(h)}</v></c>'
+                                               for c, h in enumerate(head)) + "</row>"]
+    for r in range(2, rows + 2):
+        body.append(f'<row r="{r}" spans="1:5"><c r="A{r}" t="s"><v>{s(f"M{r % 97:03d}")}</v></c>'
+                    f'<c r="B{r}" t="s"><v>{s(f"deelnemer{r % 500}@voorbeeld.nl")}</v></c>'
+                    f'<c r="C{r}" t="s"><v>{s(f"Gemeente {r % 37}")}</v></c>'
+                    f'<c r="D{r}" s="1"><v>{44197 + r % 700}</v></c><c r="E{r}"><v>{r % 9 * 0.5}</v></c></row>')
+    sst = [f"<si><t>{t}</t></si>" for t in strings]
+    return handmade(path, "".join(body), sst=sst, styles=DATE_STYLES)
+
+
+def test_rows_of_the_usual_shape_take_the_fast_pattern(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = _attendance(tmp_path / "aanwezigheid.xlsx", 6000)
+    seen = {"fast": 0, "all": 0}
+    fast_rows = xlsx_stream._fast_rows
+
+    def counting(pieces, template, dec):
+        ok, table = fast_rows(pieces, template, dec)
+        seen["fast"] += int(ok.sum())
+        seen["all"] += len(ok)
+        return ok, table
+
+    monkeypatch.setattr(xlsx_stream, "_fast_rows", counting)
+    assert same_or_unsupported(path, "S", 0, chunk_bytes=32 * 1024) == "same"
+    assert seen["all"] > 4000 and seen["fast"] == seen["all"]
+
+
+def test_a_sheet_of_unusual_rows_is_left_to_calamine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Rows the fast pattern cannot take cost Python time per cell: past a budget the sheet is refused."""
+    rows = ['<row r="1"><c r="A1" t="str"><v>a</v></c><c r="B1" t="str"><v>b</v></c></row>']
+    rows += [f'<row r="{i}"><c r="A{i}"><v>{i}</v></c><c r="B{i}"><v>1</v></c></row>' for i in range(2, 1200)]
+    rows += [f"<row><c><v>{i}</v></c><c><v>2</v></c></row>" for i in range(1200, 1400)]  # no references
+    path = handmade(tmp_path / "odd.xlsx", "".join(rows))
+    assert same_or_unsupported(path, "S", 0, chunk_bytes=4096) == "same"
+    monkeypatch.setattr(xlsx_stream, "SLOW_ROWS", 50)
+    with pytest.raises(Unsupported, match="unusual shape"):
+        _ours(path, "S", 0, chunk_bytes=4096)
