@@ -52,6 +52,7 @@ SAMPLE_ROWS = 1000  # fastexcel's schema_sample_rows
 CHUNK_BYTES = 4 * 1024**2  # decompressed XML per step: the child holds ~8x this while it works on one
 BATCH_ROWS = 65536
 THREADS = min(4, os.cpu_count() or 1)  # the row pattern runs on this many threads
+MAX_ROW_BYTES = 64 * 1024**2
 SLOW_ROWS = 20_000  # rows after the sample the slow walk may take (beyond a tenth of the rows): a time bound
 MAX_PATTERN_COLS = 200  # a wider sheet is left to calamine: the row pattern would get too big for RE2 to be quick
 
@@ -519,8 +520,8 @@ def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells,
         if m.group(2) is None:  # processing instruction, comment or CDATA: part of the text around it
             continue
         closing, name, attr_text, selfclose = m.group(1), m.group(2), m.group(3), m.group(4)
-        if ":" in name:
-            raise Unsupported("namespace-prefixed sheet XML")
+        if ":" in name:  # calamine goes by local names
+            name = name.split(":", 1)[1]
         if in_v and not (closing and name == "v"):
             raise Unsupported("markup inside <v>")
         if cell is not None and in_is and name == "t" and closing and not in_rph:
@@ -616,33 +617,34 @@ class _Template:
     the sample has them: each makes RE2 slower, and a row that needs a missing one just takes the slow walk.
     """
 
-    def __init__(self, cols: list[int], features: set[str], fixed: dict[int, str] | None = None):
+    def __init__(self, cols: list[int], features: set[str], fixed: dict[int, str] | None = None, prefix: str = ""):
         self.cols = cols
         self.fixed = fixed or {}  # column -> its one attribute text in the sample: matched literally (faster)
+        self.prefix = p = prefix  # the sheet's namespace prefix ("x:") or ""
         ws = r"\s*" if "ws" in features else ""
         attrs = r'(?: [\w:]+="[^"]*")*'
-        row = rf'^{ws}(?:<row\b[^<>]*/>{ws})*' if "selfclose_row" in features else f"^{ws}"
-        parts = [rf'{row}<row r="(?P<r>\d+)"{attrs}>']
-        formula = r'(?:<f\b[^<>]*/>|<f\b[^<>]*>[^<]*</f>)?' if "formula" in features else ""
+        row = rf'^{ws}(?:<{p}row\b[^<>]*/>{ws})*' if "selfclose_row" in features else f"^{ws}"
+        parts = [rf'{row}<{p}row r="(?P<r>\d+)"{attrs}>']
+        formula = rf'(?:<{p}f\b[^<>]*/>|<{p}f\b[^<>]*>[^<]*</{p}f>)?' if "formula" in features else ""
         for j, c in enumerate(cols):
             letters = _col_letters(c)
             attr = re.escape(self.fixed[c]) if c in self.fixed else f"(?P<a{j}>{attrs})"
-            cell = rf'<c r="{letters}(?P<d{j}>\d+)"{attr}>{formula}(?P<v{j}><v>[^<]*</v>)?</c>'
+            cell = rf'<{p}c r="{letters}(?P<d{j}>\d+)"{attr}>{formula}(?P<v{j}><{p}v>[^<]*</{p}v>)?</{p}c>'
             if "selfclose_cell" in features:
-                cell = rf'(?:{cell}|<c r="{letters}\d+"{attrs}/>)'
+                cell = rf'(?:{cell}|<{p}c r="{letters}\d+"{attrs}/>)'
             parts.append(f"(?:{ws}{cell})?")
         parts.append(f"{ws}$")
         self.pattern = "".join(parts)
 
 
-def _features(text: str) -> set[str]:
+def _features(text: str, prefix: str = "") -> set[str]:
     """Which optional parts of the row pattern the XML uses."""
     out = set()
-    if "<f>" in text or "<f " in text:
+    if f"<{prefix}f>" in text or f"<{prefix}f " in text:
         out.add("formula")
-    if re.search(r"<c\b[^<>]*/>", text):
+    if re.search(rf"<{prefix}c\b[^<>]*/>", text):
         out.add("selfclose_cell")
-    if re.search(r"<row\b[^<>]*/>", text):
+    if re.search(rf"<{prefix}row\b[^<>]*/>", text):
         out.add("selfclose_row")
     if re.search(r">\s+<", text):
         out.add("ws")
@@ -698,7 +700,7 @@ def _fast_rows(pieces: Any, template: _Template, dec: _Decoder) -> tuple[Any, _T
         v = pc.filter(st.field(f"v{j}"), present)
         rows = pc.filter(rows0, present)
         has_v = pc.not_equal(v, "")
-        vtext = pc.utf8_slice_codeunits(v, 3, -4)
+        vtext = pc.utf8_slice_codeunits(v, 3 + len(template.prefix), -4 - len(template.prefix))
         if col in template.fixed:
             t, s = _attr_ts(template.fixed[col])
             tables.append(_typed_cells(rows, col, t, s, vtext, has_v, dec))
@@ -890,12 +892,14 @@ def _convert(dtype: str, kind: Any, text: Any, num: Any, rows0: Any, col: int, i
 # --- the reader -------------------------------------------------------------------------------------------------
 
 
-def _sheet_chunks(zf: zipfile.ZipFile, member: str, size: Any):
+def _sheet_chunks(zf: zipfile.ZipFile, member: str, size: Any, prefix: list[str]):
     """The bytes of whole rows, about size() at a time (memoryviews, valid until the next step): the first starts
-    after <sheetData>, each ends after a </row> but the last, which ends before </sheetData>."""
+    after <sheetData>, each ends after a </row> but the last, which ends before </sheetData>.
+    prefix: gets the sheet's namespace prefix ("x:" or "") once <sheetData> is found."""
     with zf.open(member) as f:
         buf = b""
         started = False
+        end_tag = row_end = b""
         while True:
             b = f.read(size())
             buf = buf + b if buf else b
@@ -905,23 +909,26 @@ def _sheet_chunks(zf: zipfile.ZipFile, member: str, size: Any):
                     if not b:
                         return
                     continue
-                if m.group(1):
-                    raise Unsupported("namespace-prefixed sheet XML")
+                p = (m.group(1) or b"").decode()
+                prefix.append(p)
+                end_tag, row_end = f"</{p}sheetData>".encode(), f"</{p}row>".encode()
                 if m.group(2):
                     return
                 buf = buf[m.end():]
                 started = True
-            end = buf.find(b"</sheetData>")
+            end = buf.find(end_tag)
             if end >= 0:
                 if buf[:end].strip():
                     yield memoryview(buf)[:end]
                 return
             if not b:
                 raise Unsupported("sheet XML ends before </sheetData>")
-            cut = buf.rfind(b"</row>")
+            cut = buf.rfind(row_end)
             if cut < 0:
+                if len(buf) > MAX_ROW_BYTES:
+                    raise Unsupported("a row of more than 64 MB, or rows without an end tag")
                 continue
-            cut += 6
+            cut += len(row_end)
             yield memoryview(buf)[:cut]
             buf = buf[cut:]
 
@@ -948,6 +955,7 @@ class _Reader:
         self.template: _Template | None = None
         self.features: set[str] = set()
         self.attrs_seen: dict[int, dict[str, int]] = {}
+        self.prefix = ""
         self.rows_fast = self.rows_slow = 0  # after the sample: rows the pattern took, rows the slow walk took
         self.zf, self.member, self.header_row, self.chunk_bytes = zf, member, header_row, chunk_bytes
         self.is_1904 = workbook_1904(zf)
@@ -962,20 +970,24 @@ class _Reader:
         """Per chunk: the long table of its non-empty cells."""
         import pyarrow.compute as pc
 
-        row_open = re.compile(r'<row r="(\d+)"(?: [\w:]+="[^"]*")*>')
-        for raw in _sheet_chunks(self.zf, self.member, self.size):
+        found: list[str] = []
+        row_open = None
+        for raw in _sheet_chunks(self.zf, self.member, self.size, found):
+            self.prefix = p = found[0]
+            if row_open is None:
+                row_open = re.compile(rf'<{p}row r="(\d+)"(?: [\w:]+="[^"]*")*>')
             if self.template is None:
                 try:
                     text = str(raw, "utf-8")
                 except UnicodeDecodeError as e:
                     raise Unsupported("sheet XML that is not UTF-8") from e
-                self.features |= _features(text)
+                self.features |= _features(text, p)
                 c = _Cells()
                 _parse_rows_slow(text, self.dec, self.state, c, self.attrs_seen)
                 del text
                 yield _Table.from_cells(c)
                 continue
-            pieces = pc.list_flatten(pc.split_pattern(_one_string(raw), "</row>"))
+            pieces = pc.list_flatten(pc.split_pattern(_one_string(raw), f"</{p}row>"))
             closed = len(pieces) - 1  # pieces[:closed] were followed by </row>
             if not pieces[closed].as_py().strip():
                 pieces = pieces.slice(0, closed)
@@ -1003,7 +1015,7 @@ class _Reader:
                         self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
                 else:
                     piece = pieces[i].as_py()
-                    _parse_rows_slow(piece + "</row>" if i < closed else piece, self.dec, self.state, c)
+                    _parse_rows_slow(piece + f"</{p}row>" if i < closed else piece, self.dec, self.state, c)
             if ok[len(pieces) - 1]:
                 r = row_open.search(pieces[len(pieces) - 1].as_py())
                 self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
@@ -1126,7 +1138,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
     pattern_cols = sorted(set(in_sample.col.to_pylist()) | set(head_vals))
     if len(pattern_cols) > MAX_PATTERN_COLS and max_row > header0 + SAMPLE_ROWS:
         raise Unsupported(f"more than {MAX_PATTERN_COLS} columns")
-    rd.template = _Template(pattern_cols, rd.features, fixed)
+    rd.template = _Template(pattern_cols, rd.features, fixed, rd.prefix)
 
     writer = None
     batches: list[Any] = []

@@ -298,17 +298,34 @@ def test_what_is_not_reproduced_is_refused(tmp_path: Path, body: str, reason: st
     assert not ipc.exists()
 
 
-def test_namespace_prefixed_sheets_are_refused(tmp_path: Path):
+def test_namespace_prefixed_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """<x:row>, <x:c>, <x:v> as the OpenXML SDK writes them: calamine reads local names, so must we (fast pattern too)."""
+    rows = ['<x:row r="1"><x:c r="A1" t="str"><x:v>a</x:v></x:c><x:c r="B1" t="str"><x:v>b</x:v></x:c></x:row>']
+    rows += [f'<x:row r="{i}"><x:c r="A{i}"><x:v>{i}</x:v></x:c><x:c r="B{i}" t="inlineStr"><x:is><x:t>t{i}</x:t>'
+             "</x:is></x:c></x:row>" for i in range(2, 10)]
+    rows += [f'<x:row r="{i}"><x:c r="A{i}"><x:v>{i}</x:v></x:c><x:c r="B{i}" t="str"><x:v>&lt;{i}</x:v></x:c>'
+             "</x:row>" for i in range(10, 1100)]
+    rows += [f'<x:row r="{i}"><x:c r="A{i}"><x:v>{i}.5</x:v></x:c><x:c r="B{i}" t="str"><x:v>s{i}</x:v></x:c>'
+             "</x:row>" for i in range(1100, 1500)]
     path = handmade(tmp_path / "x.xlsx", "")
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     parts["xl/worksheets/sheet1.xml"] = (f'<?xml version="1.0"?><x:worksheet {NS.replace("xmlns", "xmlns:x")}>'
-                                         '<x:sheetData><x:row r="1"><x:c r="A1" t="str"><x:v>a</x:v></x:c></x:row>'
-                                         "</x:sheetData></x:worksheet>").encode()
+                                         f'<x:sheetData>{"".join(rows)}</x:sheetData></x:worksheet>').encode()
     with zipfile.ZipFile(path, "w") as z:
         for n, b in parts.items():
             z.writestr(n, b)
-    assert same_or_unsupported(path, "S", 0) == "unsupported"
+    seen = {"fast": 0}
+    fast_rows = xlsx_stream._fast_rows
+
+    def counting(pieces, template, dec):
+        ok, table = fast_rows(pieces, template, dec)
+        seen["fast"] += int(ok.sum())
+        return ok, table
+
+    monkeypatch.setattr(xlsx_stream, "_fast_rows", counting)
+    assert same_or_unsupported(path, "S", 0, chunk_bytes=8 * 1024) == "same"
+    assert seen["fast"] > 300
 
 
 def test_a_column_first_seen_after_the_type_sample_is_refused(tmp_path: Path):
