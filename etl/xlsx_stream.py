@@ -1,39 +1,46 @@
 """A bounded-memory reader for one big xlsx worksheet: the same typed Arrow data as fastexcel, in batches.
 
 fastexcel (calamine) holds every cell of a sheet before it converts anything: a 1M-row delivery costs the read
-child ~680 MiB for ~60 MiB of Arrow data. This module reads the worksheet's XML from the zip in chunks of a few MB
-(cut at a ``</row>``), turns each chunk into typed Arrow columns and writes them as an Arrow IPC stream, so the child
-holds one chunk's cells at a time.
+child ~680 MiB for ~67 MiB of Arrow data. This module reads the worksheet's XML from the zip a few MB at a time (cut
+after a ``</row>``), turns each chunk into typed Arrow columns and writes them to an Arrow IPC stream, so the child
+holds about 8x CHUNK_BYTES of work plus one batch (1M attendance rows: ~155 MiB peak instead of ~680 MiB).
 
-Shape (what parse_workbook needs to fill RawTable.data/abs_cols/errors)::
+Wiring it into parse_workbook (for sheets whose XML is big, e.g. above guard.FULL_SCAN_BYTES)::
 
-    from etl.xlsx_stream import Unsupported, read_sheet
+    from etl import xlsx_stream
+    sst, styles = xlsx_stream.find_parts(zf)              # or guard.workbook_sheets' sst and "xl/styles.xml"
     try:
-        out = read_sheet(path, member, sst_member, styles_member, header_row=t.header_row - 1,
-                         out_path=tmp_ipc_path)          # None: out.batches holds the record batches instead
-    except Unsupported:
-        ...                                              # fall back to fastexcel for this sheet
-    t.abs_cols = out.abs_cols                            # absolute 0-based column of each column
-    t.errors = [(row + 1, col, detail) for row, col, detail in out.errors]   # as parse.py does with fastexcel's
-    t.data = <the IPC stream at out_path>                # the parent reads it with pl.read_ipc_stream(path)
+        out = xlsx_stream.read_sheet(p, scan.member, sst, styles, header_row=t.header_row - 1,
+                                     out_path=tmp_ipc, isolated=True)   # isolated: only inside the read child
+    except xlsx_stream.Unsupported:
+        ...                                               # the calamine path for this sheet, as today
+    t.abs_cols = out.abs_cols                             # absolute 0-based column of each column of the data
+    t.errors = [(row + t.header_row, out.abs_cols[col], detail) for row, col, detail in out.errors]
+    t.data = tmp_ipc                                      # parent: pl.read_ipc_stream(tmp_ipc), then unlink it
 
-``header_row`` means what fastexcel's ``load_sheet(header_row=...)`` means (0-based sheet row; a row above the
-first filled row means the first filled row). The result equals
-``fastexcel.read_excel(p).load_sheet(name, header_row=header_row, whitespace_as_null=True).to_arrow_with_errors()``:
-same column names, Arrow types (string, double, bool, timestamp[ms]; null for a sheet without data rows) and values,
-``out.errors`` the same (position row, position column, detail) triples as fastexcel's ``CellError`` (position row
-is the data row index + 1, as fastexcel reports it; the column is absolute). Every field is nullable.
+``header_row`` means what fastexcel's ``load_sheet(header_row=...)`` means: 0 is the first filled row, n > 0 the
+0-based sheet row n. The result equals ``fastexcel.read_excel(p).load_sheet(name, header_row=header_row,
+whitespace_as_null=True).to_arrow_with_errors()`` (tests/etl/test_xlsx_stream.py checks it cell by cell): the same
+column names, Arrow types (string, double, bool, timestamp[ms]; null without data rows), values and per-cell errors.
+``out.errors`` holds fastexcel's ``CellError`` fields as they are: (position row = data row index + 1, position
+column = index among abs_cols, detail); so the Excel row is position row + the header's Excel row, the absolute
+column ``abs_cols[position column]`` (parse.py's ``position[0] + 1`` / ``position[1]`` is right only for a header on
+row 1 and data from column A). Every field is nullable. With out_path=None the batches come back in ``out.batches``.
 
-Where the sheet holds something this reader does not reproduce exactly, it raises ``Unsupported`` (and leaves no
-output file), never a silent difference: durations ([h]:mm formats), ``t="d"`` cells, #NAME?/#GETTING_DATA errors in
-the type sample (fastexcel fails on those), a column that first appears after the type sample (the 1000 data rows
-fastexcel infers types from), rows out of order, namespace-prefixed sheet XML, dates outside the years 1-9999, and
-a few error-message texts it cannot spell like calamine does. Not polars: it runs in the read child (see guard.py).
+Where a sheet holds something this reader does not reproduce exactly it raises ``Unsupported`` (and removes its
+output file), never a silent difference. That is: durations ([h]:mm formats), ``t="d"`` cells, #NAME? or
+#GETTING_DATA in the type sample (fastexcel fails there too), a column that first gets a cell after the type sample
+(the 1000 data rows fastexcel infers types from), rows out of order or a cell given twice, a shared-string index out
+of range, unknown cell types or error values, entities other than XML's predefined ones, XML that is not UTF-8, a row
+over 64 MB, dates as text outside the years 1-9999, an error message text with characters whose escaping in Rust's
+Debug format is uncertain, more than 200 columns, and too many rows of an unusual shape (a time bound, below).
 
-How: rows of the usual shape (every cell with its reference, ``<v>`` values, optional formula) are matched by one RE2
-pattern per chunk (pyarrow.compute.extract_regex over the rows, built from the type sample's columns); rows that do not
-match go through a small Python tokenizer that follows calamine's rules (cells without ``r`` take the next position,
-self-closing cells and rows count as positions, inline and rich strings, entities).
+How: the first rows (up to the end of the type sample) go through a small Python walk that follows calamine's rules
+(cells without ``r`` take the next position, self-closing cells and rows count as positions, inline and rich
+strings, entities, CDATA, ``_xHHHH_`` escapes, namespace prefixes). From them one RE2 pattern is built for the usual
+row (every cell with its reference, a ``<v>``, optional formula), matched over each later chunk's rows with
+pyarrow.compute.extract_regex on a few threads; rows it does not take go through the Python walk, which is slow
+(SLOW_ROWS bounds how many). Not polars: this runs in the read child (see guard.run_isolated).
 """
 
 from __future__ import annotations
@@ -206,6 +213,25 @@ def read_shared_strings(zf: zipfile.ZipFile, member: str | None) -> Any:
                         out = []
     blocks.append(pa.array(out, pa.string()))
     return pa.concat_arrays(blocks)
+
+
+def find_parts(zf: zipfile.ZipFile) -> tuple[str | None, str | None]:
+    """(shared strings member, styles member) of a workbook, from its relationships (None when absent)."""
+    import xml.etree.ElementTree as ET
+
+    names = set(zf.namelist())
+    found: dict[str, str] = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for el in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+            typ, target = el.get("Type", ""), el.get("Target", "").replace("\\", "/")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            for kind in ("sharedStrings", "styles"):
+                if typ.endswith(f"/{kind}") and member in names:
+                    found.setdefault(kind, member)
+    for kind in ("sharedStrings", "styles"):
+        if kind not in found and f"xl/{kind}.xml" in names:
+            found[kind] = f"xl/{kind}.xml"
+    return found.get("sharedStrings"), found.get("styles")
 
 
 def workbook_1904(zf: zipfile.ZipFile) -> bool:

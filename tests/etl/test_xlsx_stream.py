@@ -37,7 +37,8 @@ CORPUS = _corpus()
 def _members(path: Path) -> tuple[dict[str, str], str | None, str | None]:
     with zipfile.ZipFile(path) as zf:
         sheets, sst = guard.workbook_sheets(zf)
-        styles = "xl/styles.xml" if "xl/styles.xml" in zf.namelist() else None
+        sst_part, styles = xlsx_stream.find_parts(zf)
+    assert sst_part == sst
     return dict(sheets), sst, styles
 
 
