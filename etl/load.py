@@ -74,14 +74,24 @@ class _Item:
 
 
 def _read_all(files: list[Path], say: Progress, begun: Mapping[Path, ReadResult | Parsing] | None = None,
-              ) -> list[ReadResult]:
-    """Every file read; begun: reads already started (etl.begin.begin_early), by path."""
-    from etl.read import start_read
+              meanwhile: Callable[[], object] | None = None) -> list[ReadResult]:
+    """Every file read; begun: reads already started (etl.begin.begin_early), by path.
 
+    meanwhile() runs once the first file's reader child is forked (before polars is imported when the CLI forked
+    it early): what it starts on a thread then overlaps the parse, and no child is forked from under that thread.
+    """
     out = []
-    for p in files:
+    for i, p in enumerate(files):
         say(f"lezen: {p.name}")
-        out.append(start_read(p, (begun or {}).get(p)).result())
+        early = (begun or {}).get(p)
+        if i == 0 and early is not None and meanwhile is not None:
+            meanwhile()
+        from etl.read import start_read
+
+        pending = start_read(p, early)
+        if i == 0 and early is None and meanwhile is not None:
+            meanwhile()
+        out.append(pending.result())
     return out
 
 
@@ -391,14 +401,18 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
         with db_lock(db):
             # the copy of the DB is prepared on a thread (DuckDB works without the GIL) while this one imports
             # polars and waits for the reader child
-            opening = _Opening(db)
+            openings: list[_Opening] = []
             try:
-                reads = _read_all(files, say, begun)
+                reads = _read_all(files, say, begun, lambda: openings.append(_Opening(db)))
+                if not openings:  # no file to read
+                    openings.append(_Opening(db))
+                opening = openings[0]
                 opening.models()  # beside the validation
                 items, problems = _collect(files, reads)
                 return _run(items, problems, files, db, deal, dry_run, say, opening)
             finally:
-                opening.discard()
+                for o in openings:
+                    o.discard()
     except OSError as e:
         msg = storage_message(db, e)
         if msg is None:

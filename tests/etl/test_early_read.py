@@ -263,3 +263,27 @@ def test_scan_workbook_rejects_a_huge_claim_before_any_parse(tmp_path: Path):
     assert (scans, sizes) == ({}, {})
     [p] = problems
     assert p.sheet == "Begroting" and "XFD1048576" in p.message
+
+
+def test_first_reader_forked_before_the_db_thread_starts(workbook: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    # a child forked while another thread holds a lock (an import, DuckDB's) could inherit it held: the database copy's
+    # thread starts only once the first reader child is forked
+    import threading
+
+    from etl.load import load_files
+
+    monkeypatch.setenv("STUURHUT_KEY_FILE", str(tmp_path / "key"))
+    seen: list[list[str]] = []
+    real = guard.Isolated.__init__
+
+    def spy(self, *a, **k):
+        seen.append(sorted(t.name for t in threading.enumerate() if t.name.startswith("stuurhut")))
+        real(self, *a, **k)
+
+    monkeypatch.setattr(guard.Isolated, "__init__", spy)
+    second = write_workbook(tmp_path / "tweede.xlsx", {"Bijeenkomsten": MEETINGS[:5]})
+    r = load_files([workbook, second], tmp_path / "x.duckdb")
+    assert r.status == "rejected"  # Bijeenkomsten twice in one batch; both files were read
+    assert seen[0] == []
+    assert len(seen) == 2
