@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.format import fmt_money, formatted
+from dashboard.memo import derived, per_version
 
 COST_TYPES = ("basis", "ontwikkeling")
 
@@ -26,12 +27,17 @@ class Source:
 
 
 def source(wh, deal: str, sheet: str, as_of: dt.date | None = None) -> Source:
-    """The current delivery of a contract sheet (Dutch name, e.g. "Begroting"); file None when never delivered."""
-    df = wh.sql("freshness", deal=deal, as_of=as_of).filter(pl.col("sheet") == sheet)
-    if df.is_empty() or df["state"][0] == "ontbreekt":
-        return Source(None, sheet, None)
-    row = df.row(0, named=True)
-    return Source(row["file"], row["source_sheet"] or sheet, row["loaded_at"])
+    """The current delivery of a contract sheet (Dutch name, e.g. "Begroting"); file None when never delivered.
+
+    Once per data version: most pages ask it on every rerun."""
+    def compute() -> Source:
+        df = wh.sql("freshness", deal=deal, as_of=as_of).filter(pl.col("sheet") == sheet)
+        if df.is_empty() or df["state"][0] == "ontbreekt":
+            return Source(None, sheet, None)
+        row = df.row(0, named=True)
+        return Source(row["file"], row["source_sheet"] or sheet, row["loaded_at"])
+
+    return per_version(wh, ("source", deal, sheet, as_of), compute)
 
 
 def budget_by_year(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
@@ -70,11 +76,16 @@ MONEY = ("budgeted", "realised", "difference", "carried_in", "available", "surpl
 
 
 def display(df: pl.DataFrame, columns: list[str], lang: str = "nl") -> pl.DataFrame:
-    """Pick columns, format money in Dutch ("€ 12.500", "–" when unknown) and give the display headers."""
-    i = 1 if lang == "en" else 0
-    out = df.select(columns)
-    out = out.with_columns(formatted(out[c], fmt_money, lang, skip_nulls=False) for c in columns if c in MONEY)
-    return out.rename({c: HEADERS[c][i] for c in columns if c in HEADERS})
+    """Pick columns, format money in Dutch ("€ 12.500", "–" when unknown) and give the display headers.
+
+    Kept per frame object (a page passes the same query result on every rerun)."""
+    def compute() -> pl.DataFrame:
+        i = 1 if lang == "en" else 0
+        out = df.select(columns)
+        out = out.with_columns(formatted(out[c], fmt_money, lang, skip_nulls=False) for c in columns if c in MONEY)
+        return out.rename({c: HEADERS[c][i] for c in columns if c in HEADERS})
+
+    return derived(df, ("budget_display", tuple(columns), lang), compute)
 
 
 def totals_table(by_year: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:

@@ -7,16 +7,22 @@ import datetime as dt
 import polars as pl
 
 from dashboard.i18n import t
+from dashboard.memo import derived
 
 COMM_INDICATORS = ("newsletters", "team_updates", "workbook_updates")
 NETWORK_INDICATORS = ("contacts", "partners", "municipalities")
 
 
 def pick(ind: pl.DataFrame, codes: tuple[str, ...], year: int) -> pl.DataFrame:
-    """The rows of these indicator codes for the year, in the order given (for the KPI tiles)."""
-    rows = ind.filter(pl.col("indicator").is_in(codes) & (pl.col("year") == year))
-    order = {c: i for i, c in enumerate(codes)}
-    return rows.sort(pl.col("indicator").replace_strict(order, return_dtype=pl.Int32))
+    """The rows of these indicator codes for the year, in the order given (for the KPI tiles).
+
+    Kept per indicators frame: the same frame object on every rerun, so its tiles' texts are kept too."""
+    def compute() -> pl.DataFrame:
+        rows = ind.filter(pl.col("indicator").is_in(codes) & (pl.col("year") == year))
+        order = {c: i for i, c in enumerate(codes)}
+        return rows.sort(pl.col("indicator").replace_strict(order, return_dtype=pl.Int32))
+
+    return derived(ind, ("pick", tuple(codes), year), compute)
 
 
 def by_month(wh, deal: str, year: int, as_of: dt.date | None = None) -> pl.DataFrame:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from dashboard.memo import derived
 from dashboard.queries.indicators import indicators
 
 # Organisations (and partner types) with fewer attendance rows are never listed: their rate would describe a person.
@@ -45,7 +46,9 @@ def meetings_vs_target(wh, deal: str, as_of: dt.date | None = None, upto_year: i
 def attendance_indicator(wh, deal: str, year: int, as_of: dt.date | None = None) -> pl.DataFrame:
     """The attendance_rate indicator of one year (value, target, status, source) as one row."""
     # all years, like meetings_vs_target: the warehouse cache then answers the second call
-    return indicators(wh, deal, None, as_of).filter((pl.col("indicator") == "attendance_rate") & (pl.col("year") == year))
+    ind = indicators(wh, deal, None, as_of)
+    return derived(ind, ("attendance_rate", year),  # the same frame on every rerun: its tile texts are kept too
+                   lambda: ind.filter((pl.col("indicator") == "attendance_rate") & (pl.col("year") == year)))
 
 
 def meetings_by_kind(wh, deal: str, as_of: dt.date | None = None) -> pl.DataFrame:
@@ -91,16 +94,21 @@ HEADERS: dict[str, tuple[str, str]] = {
 
 
 def display(df: pl.DataFrame, columns: list[str], lang: str = "nl") -> pl.DataFrame:
-    """Pick columns, rates as "78%" and partner type NULL as "geen partner", with the display headers."""
+    """Pick columns, rates as "78%" and partner type NULL as "geen partner", with the display headers.
+
+    Kept per frame object (a page passes the same query result on every rerun)."""
     from dashboard.format import fmt_ratio, formatted
 
-    i = 1 if lang == "en" else 0
-    out = df.select(columns)
-    if "rate" in columns:
-        out = out.with_columns(formatted(out["rate"], fmt_ratio, lang))
-    if "partner_kind" in columns:
-        out = out.with_columns(pl.col("partner_kind").fill_null("geen partner" if i == 0 else "not a partner"))
-    return out.rename({c: HEADERS[c][i] for c in columns if c in HEADERS})
+    def compute() -> pl.DataFrame:
+        i = 1 if lang == "en" else 0
+        out = df.select(columns)
+        if "rate" in columns:
+            out = out.with_columns(formatted(out["rate"], fmt_ratio, lang))
+        if "partner_kind" in columns:
+            out = out.with_columns(pl.col("partner_kind").fill_null("geen partner" if i == 0 else "not a partner"))
+        return out.rename({c: HEADERS[c][i] for c in columns if c in HEADERS})
+
+    return derived(df, ("meetings_display", tuple(columns), lang), compute)
 
 
 def target_table(vs: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
