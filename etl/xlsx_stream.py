@@ -751,6 +751,7 @@ def _attr_ts(attr: str) -> tuple[str | None, str | None]:
 
 def _typed_cells(rows: Any, col: int, t: str | None, s: str | None, v: Any, has_v: Any, dec: _Decoder) -> _Table:
     """The cells of one column with one attribute set (vectorised)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -763,10 +764,10 @@ def _typed_cells(rows: Any, col: int, t: str | None, s: str | None, v: Any, has_
     if not pc.all(keep).as_py():
         rows, v = pc.filter(rows, keep), pc.filter(v, keep)
     n = len(rows)
-    cols = pa.array([col] * n, pa.int64()) if n else pa.array([], pa.int64())
+    cols = pa.array(np.full(n, col, dtype=np.int64))
 
     def table(kind: int, text: Any, num: Any) -> _Table:
-        return _Table(rows, cols, pa.array([kind] * n, pa.int8()) if n else pa.array([], pa.int8()),
+        return _Table(rows, cols, pa.array(np.full(n, kind, dtype=np.int8)),
                       text if text is not None else pa.nulls(n, pa.string()),
                       num if num is not None else pa.nulls(n, pa.float64()))
 
