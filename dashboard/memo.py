@@ -40,7 +40,7 @@ def derived(obj: Any, slot: Any, compute: Callable[[], Any]) -> Any:
     hit = _DERIVED.get(key)
     if hit is None or hit[0]() is not obj:
         # the callback runs when obj is freed, before its id can be reused by another object
-        hit = (weakref.ref(obj, lambda _ref, key=key: _DERIVED.pop(key, None)), {})
+        hit = (weakref.ref(obj, lambda _ref, key=key, table=_DERIVED: table.pop(key, None)), {})
         _DERIVED[key] = hit
     values = hit[1]
     if slot not in values:
