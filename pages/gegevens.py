@@ -1,6 +1,5 @@
 """Gegevens: every delivery with its lineage, the data-quality warnings and the empty template to fill in."""
 
-import polars as pl
 import streamlit as st
 
 from dashboard import components, downloads, state
@@ -16,31 +15,19 @@ st.title(t("data.title"))
 st.write(t("data.intro", deal=f.deal_name, date=fmt_date(f.as_of, lang)))
 
 st.header(t("data.current"))
-fresh = overview.freshness(wh, f.deal, f.as_of_arg)
-current = overview.sheet_states(fresh, f.as_of).with_columns(
-    state=pl.col("state").replace({"ontbreekt": t("data.state.missing"), "verouderd": t("data.state.stale"),
-                                   "actueel": t("data.state.current")}),
-    source_sheet_name=pl.col("source_sheet"),
-)
-components.table(overview.display(current, ["sheet", "state", "file", "source_sheet_name", "rows", "peildatum",
-                                            "loaded_at"], lang),
-                 f"tabbladen_{f.deal}", key="sheets", lang=lang)
+v = overview.data_view(wh, f.deal, f.as_of_arg, f.as_of, lang)
+components.table(v.sheets, f"tabbladen_{f.deal}", key="sheets", lang=lang)
 
 st.header(t("data.history"))
-history = overview.deliveries(wh, f.deal, f.as_of_arg).rename({"source_sheet": "source_sheet_name"})
-st.caption(t("data.history_help", n=history.height))
-components.table(overview.display(history, ["delivery_id", "batch_id", "sheet", "file", "source_sheet_name", "rows",
-                                            "peildatum", "loaded_at", "is_current", "rolled_back_at", "warnings"], lang),
-                 f"leveringen_{f.deal}", key="deliveries", lang=lang)
+st.caption(t("data.history_help", n=v.history.height))
+components.table(v.history, f"leveringen_{f.deal}", key="deliveries", lang=lang)
 
 st.header(t("data.warnings"))
-warnings = overview.data_warnings(wh, f.deal, f.as_of_arg)
-if warnings.is_empty():
+if v.warnings.is_empty():
     st.success(t("data.no_warnings"), icon=":material/check_circle:")
 else:
-    st.write(t("data.warnings_count", n=warnings.height))
-    components.table(overview.display(warnings, ["file", "sheet", "row", "column", "message"], lang),
-                     f"waarschuwingen_{f.deal}", key="warnings", lang=lang)
+    st.write(t("data.warnings_count", n=v.warnings.height))
+    components.table(v.warnings, f"waarschuwingen_{f.deal}", key="warnings", lang=lang)
 
 st.header(t("data.template"))
 st.write(t("data.template_help"))

@@ -49,6 +49,11 @@ class Freshness:
 
 
 def freshness(wh, deal: str, as_of: dt.date | None = None) -> Freshness:
+    """How fresh the deal's current deliveries are, once per data version."""
+    return per_version(wh, ("freshness", deal, as_of), lambda: _freshness(wh, deal, as_of))
+
+
+def _freshness(wh, deal: str, as_of: dt.date | None) -> Freshness:
     df = wh.sql("freshness", deal=deal, as_of=as_of)
     present = df.filter(pl.col("state") != "ontbreekt")
     return Freshness(
@@ -205,3 +210,35 @@ def view(wh, deal: str, ind: pl.DataFrame, year: int, as_of: dt.date | None = No
         )
 
     return per_version(wh, ("overview_view", deal, year, as_of, lang), compute)
+
+
+@dataclass(frozen=True)
+class DataView:
+    """The Gegevens page's tables for one deal, as-of date (`chosen`: the Peildatum picked) and language."""
+
+    sheets: pl.DataFrame  # every contract sheet with its state and current delivery
+    history: pl.DataFrame  # every delivery with lineage
+    warnings: pl.DataFrame  # data-quality warnings (may be empty)
+
+
+def data_view(wh, deal: str, as_of: dt.date | None, chosen: dt.date, lang: str = "nl") -> DataView:
+    """The page's tables, derived once per data version: a rerun of the page only draws them."""
+    from dashboard.i18n import t
+
+    def compute() -> DataView:
+        current = sheet_states(freshness(wh, deal, as_of), chosen).with_columns(
+            state=pl.col("state").replace({"ontbreekt": t("data.state.missing", lang),
+                                           "verouderd": t("data.state.stale", lang),
+                                           "actueel": t("data.state.current", lang)}),
+            source_sheet_name=pl.col("source_sheet"),
+        )
+        history = deliveries(wh, deal, as_of).rename({"source_sheet": "source_sheet_name"})
+        return DataView(
+            sheets=display(current, ["sheet", "state", "file", "source_sheet_name", "rows", "peildatum", "loaded_at"],
+                           lang),
+            history=display(history, ["delivery_id", "batch_id", "sheet", "file", "source_sheet_name", "rows",
+                                      "peildatum", "loaded_at", "is_current", "rolled_back_at", "warnings"], lang),
+            warnings=display(data_warnings(wh, deal, as_of), ["file", "sheet", "row", "column", "message"], lang),
+        )
+
+    return per_version(wh, ("data_view", deal, as_of, chosen, lang), compute)
