@@ -7,6 +7,13 @@ functions of a small aggregated DataFrame and plain arguments, so the same input
 LRU keyed on the builder, a digest of each DataFrame's schema and rows, and the other arguments. Calls whose
 arguments cannot be keyed (an unhashable object) simply run the builder. Returned charts are shared:
 callers treat them as read-only (Altair's own methods return copies).
+
+The other helpers here serve the same end, each with its own lifetime:
+- `per_version(wh, key, fn)`: a page's derived frames (its "view"), per data version in the bounded query cache;
+- `derived(obj, slot, fn)`: a value computed from one frame object (digest, Arrow table, tile texts), as long as
+  that object lives;
+- `per_run(name, fn)`: an answer asked several times in one script run (who is logged in, the warehouse);
+- `styler(frame)`: a pandas Styler that works its per-cell styles out once, for a table drawn on every rerun.
 """
 
 from __future__ import annotations
