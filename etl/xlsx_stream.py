@@ -21,14 +21,16 @@ Wiring it into parse_workbook (for sheets whose XML is big, e.g. above guard.FUL
 ``header_row`` means what fastexcel's ``load_sheet(header_row=...)`` means: 0 is the first filled row, n > 0 the
 0-based sheet row n. The result equals ``fastexcel.read_excel(p).load_sheet(name, header_row=header_row,
 whitespace_as_null=True).to_arrow_with_errors()`` (tests/etl/test_xlsx_stream.py checks it cell by cell): the same
-column names, Arrow types (string, double, bool, timestamp[ms]; null without data rows), values and per-cell errors.
+column names, Arrow types (string, double, bool, timestamp[ms], duration[ms]; null without data rows), values and
+per-cell errors.
 ``out.errors`` holds fastexcel's ``CellError`` fields as they are: (position row = data row index + 1, position
 column = index among abs_cols, detail); so the Excel row is position row + the header's Excel row, the absolute
 column ``abs_cols[position column]`` (parse.py's ``position[0] + 1`` / ``position[1]`` is right only for a header on
 row 1 and data from column A). Every field is nullable. With out_path=None the batches come back in ``out.batches``.
 
 Where a sheet holds something this reader does not reproduce exactly it raises ``Unsupported`` (and removes its
-output file), never a silent difference. That is: durations ([h]:mm formats), ``t="d"`` cells, #NAME? or
+output file), never a silent difference. That is: durations beside other values in a column's type sample (fastexcel
+fails there), ``t="d"`` cells, #NAME? or
 #GETTING_DATA in the type sample (fastexcel fails there too), a column that first gets a cell after the type sample
 (the 1000 data rows fastexcel infers types from), rows out of order or a cell given twice, a shared-string index out
 of range, unknown cell types or error values, entities other than XML's predefined ones, XML that is not UTF-8, a row
@@ -64,7 +66,7 @@ SLOW_ROWS = 20_000  # rows after the sample the slow walk may take (beyond a ten
 MAX_PATTERN_COLS = 200  # a wider sheet is left to calamine: the row pattern would get too big for RE2 to be quick
 
 # kinds of a cell, as calamine types it
-K_STR, K_FLOAT, K_BOOL, K_DATE, K_ERR = 1, 2, 3, 4, 5
+K_STR, K_FLOAT, K_BOOL, K_DATE, K_ERR, K_DUR = 1, 2, 3, 4, 5, 6
 
 _ERRORS = {"#DIV/0!": "Div0", "#N/A": "NA", "#NAME?": "Name", "#NULL!": "Null", "#NUM!": "Num", "#REF!": "Ref",
            "#VALUE!": "Value", "#GETTING_DATA": "GettingData"}
@@ -300,8 +302,9 @@ def _debug_value(kind: int, text: str | None, num: float | None, is_1904: bool) 
         return f"Float({rust_debug_float(num)})"  # type: ignore[arg-type]
     if kind == K_BOOL:
         return f"Bool({'true' if num else 'false'})"
-    if kind == K_DATE:
-        return (f"DateTime(ExcelDateTime {{ value: {rust_debug_float(num)}, datetime_type: DateTime, "  # type: ignore[arg-type]
+    if kind in (K_DATE, K_DUR):
+        kind_name = "DateTime" if kind == K_DATE else "TimeDelta"
+        return (f"DateTime(ExcelDateTime {{ value: {rust_debug_float(num)}, datetime_type: {kind_name}, "  # type: ignore[arg-type]
                 f"is_1904: {'true' if is_1904 else 'false'} }})")
     return f"Error({text})"
 
@@ -491,9 +494,7 @@ class _Decoder:
             return K_STR, v, None  # an untyped cell that is no number is text
         x = float(v)
         fmt = self.style_format(s)
-        if fmt == 2:
-            raise Unsupported("a duration ([h]:mm) cell")
-        return (K_DATE if fmt == 1 else K_FLOAT), None, x
+        return (K_DATE if fmt == 1 else K_DUR if fmt == 2 else K_FLOAT), None, x
 
     def cell(self, t: str | None, s: str | None, v: str | None, inline: str | None
              ) -> tuple[int, str | None, float | None] | None:
@@ -789,9 +790,7 @@ def _typed_cells(rows: Any, col: int, t: str | None, s: str | None, v: Any, has_
                     c.add(rr, col, *got)
             return _Table.from_cells(c)
         fmt = dec.style_format(s)
-        if fmt == 2:
-            raise Unsupported("a duration ([h]:mm) cell")
-        return table(K_DATE if fmt == 1 else K_FLOAT, None, pc.cast(v, pa.float64()))
+        return table(K_DATE if fmt == 1 else K_DUR if fmt == 2 else K_FLOAT, None, pc.cast(v, pa.float64()))
     if t == "b":
         return table(K_BOOL, None, pc.if_else(pc.equal(v, "0"), 0.0, 1.0))
     if t == "str":
@@ -819,7 +818,7 @@ def _cell_dtypes(tab: _Table) -> dict[int, set[str]]:
     import pyarrow.compute as pc
 
     out: dict[int, set[str]] = {}
-    kinds = {K_FLOAT: "float", K_BOOL: "boolean", K_DATE: "datetime"}
+    kinds = {K_FLOAT: "float", K_BOOL: "boolean", K_DATE: "datetime", K_DUR: "duration"}
     for col, kind, text in zip(tab.col.to_pylist(), tab.kind.to_pylist(), tab.text.to_pylist(), strict=True):
         s = out.setdefault(col, set())
         if kind == K_STR:
@@ -839,6 +838,8 @@ def _column_dtype(types: set[str]) -> str:
         return "string"
     if len(types) == 1:
         return next(iter(types))
+    if "duration" in types:
+        raise Unsupported("durations beside other values in the type sample (fastexcel refuses the column)")
     if types <= {"float", "boolean"}:
         return "float"
     return "string"
@@ -868,7 +869,7 @@ def _convert(dtype: str, kind: Any, text: Any, num: Any, rows0: Any, col: int, i
         if other.any():
             vals = out.to_pylist()
             nums = num.to_numpy(zero_copy_only=False)
-            dates = np.flatnonzero(kind_np == K_DATE)
+            dates = np.flatnonzero((kind_np == K_DATE) | (kind_np == K_DUR))
             date_ms, date_ok = serial_to_ms(nums[dates], is_1904)
             for i, ms, held in zip(dates, date_ms, date_ok, strict=True):
                 vals[i] = _ms_text(int(ms)) if held else None
@@ -893,7 +894,7 @@ def _convert(dtype: str, kind: Any, text: Any, num: Any, rows0: Any, col: int, i
                 valid[i] = True
             else:
                 bad.append(i)
-        bad_mask = (kind_np == K_DATE) | (kind_np == K_ERR)
+        bad_mask = (kind_np == K_DATE) | (kind_np == K_DUR) | (kind_np == K_ERR)
         bad_mask[bad] = True
         err(bad_mask, "float")
         return pa.array(vals, pa.float64(), mask=~valid)
@@ -903,8 +904,21 @@ def _convert(dtype: str, kind: Any, text: Any, num: Any, rows0: Any, col: int, i
         vals = np.where(ok, vals, 0.0) != 0.0
         err((kind_np != 0) & ~ok, "boolean", closing="")
         return pa.array(vals, pa.bool_(), mask=~ok)
+    if dtype == "duration":  # calamine's as_duration: the serial in ms, rounded, saturated to i64
+        ok = (kind_np == K_DUR) | (kind_np == K_DATE)
+        ms_f = np.where(ok, num.to_numpy(zero_copy_only=False), 0.0) * float(_MS_DAY)
+        t = np.trunc(ms_f)
+        ms_f = t + np.where(np.abs(ms_f - t) >= 0.5, np.sign(ms_f), 0.0)
+        ms = np.zeros(n, dtype=np.int64)
+        high, low = ms_f >= 2.0**63, ms_f < -(2.0**63)
+        mid = ~(high | low) & ~np.isnan(ms_f)
+        ms[mid] = ms_f[mid].astype(np.int64)
+        ms[high] = np.iinfo(np.int64).max
+        ms[low] = np.iinfo(np.int64).min
+        err((kind_np != 0) & ~ok, "duration")
+        return pa.array(ms, pa.int64(), mask=~ok).cast(pa.duration("ms"))
     if dtype == "datetime":
-        ok = (kind_np == K_DATE) | (kind_np == K_FLOAT)
+        ok = (kind_np == K_DATE) | (kind_np == K_FLOAT) | (kind_np == K_DUR)
         nums = num.to_numpy(zero_copy_only=False)
         ms = np.zeros(n, dtype=np.int64)
         if ok.any():
@@ -1154,7 +1168,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
     no_rows = not len(data.row)
     dtypes = ["null" if no_rows else _column_dtype(found.get(c, set())) for c in range(first_col, width)]
     arrow = {"string": pa.string(), "float": pa.float64(), "boolean": pa.bool_(), "datetime": pa.timestamp("ms"),
-             "null": pa.null()}
+             "duration": pa.duration("ms"), "null": pa.null()}
     schema = pa.schema([pa.field(n, arrow[d], nullable=True) for n, d in zip(names, dtypes, strict=True)])
     # the fast pattern: the columns cells were seen in, in the sample's usual rows
     fixed = {}

@@ -81,7 +81,7 @@ def same_or_unsupported(path: Path, name: str, header_row: int, **kw) -> str:
     assert out.rows == expected.num_rows, where
     for n in expected.column_names:
         ours_col, their_col = table[n], expected[n]
-        if pa.types.is_timestamp(their_col.type):  # years past 9999 have no Python datetime
+        if pa.types.is_timestamp(their_col.type) or pa.types.is_duration(their_col.type):  # beyond Python's range
             ours_col, their_col = ours_col.cast(pa.int64()), their_col.cast(pa.int64())
         assert ours_col.to_pylist() == their_col.to_pylist(), f"{where} column {n!r}"
     assert out.errors == errors, where
@@ -276,6 +276,26 @@ def test_a_cell_whose_reference_names_another_row(tmp_path: Path):
     assert table.column("b").to_pylist()[1499:1502] == [None, "moved", None]
 
 
+def test_durations(tmp_path: Path):
+    """[h]:mm:ss cells: a duration column, and durations after the type sample in every other kind of column."""
+    head = '<row r="1">' + "".join(f'<c r="{c}1" t="str"><v>{c}</v></c>' for c in "ABCDE") + "</row>"
+    rows = [head] + [f'<row r="{i}"><c r="A{i}" s="4"><v>{i / 7}</v></c><c r="B{i}" t="str"><v>x</v></c>'
+                     f'<c r="C{i}"><v>{i}</v></c><c r="D{i}" s="1"><v>{40000 + i}</v></c><c r="E{i}" t="b"><v>1</v></c>'
+                     "</row>" for i in range(2, 1003)]
+    later = [("<v>1.5</v>", ' s="4"'), ("<v>2.25</v>", ""), ("<v>01:00:00</v>", ' t="str"'), ("<v>1</v>", ' t="b"'),
+             ("<v>#N/A</v>", ' t="e"'), ("<v>-0.5</v>", ' s="4"'), ("<v>1e300</v>", ' s="4"'), ("<v>40000</v>", ' s="1"')]
+    for k, (v, a) in enumerate(later):
+        i = 1003 + k
+        rows.append(f'<row r="{i}">' + "".join(f'<c r="{c}{i}"{a}>{v}</c>' for c in "ABCDE") + "</row>")
+    path = handmade(tmp_path / "duur.xlsx", "".join(rows), styles=DATE_STYLES)
+    assert same_or_unsupported(path, "S", 0) == "same"
+    out, table = _ours(path, "S", 0)
+    assert table.schema.field("A").type == pa.duration("ms")
+    assert table.column("A").cast(pa.int64()).to_pylist()[1001] == 129_600_000  # 1.5 days
+    assert table.column("B").to_pylist()[1001] == "1900-01-01 12:00:00"
+    assert same_or_unsupported(path, "S", 0, chunk_bytes=8 * 1024) == "same"
+
+
 def test_1904_dates(tmp_path: Path):
     body = ('<row r="1"><c r="A1" t="str"><v>d</v></c></row><row r="2"><c r="A2" s="1"><v>0</v></c></row>'
             '<row r="3"><c r="A3" s="1"><v>43000.25</v></c></row>')
@@ -286,7 +306,8 @@ def test_1904_dates(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("body", "reason"), [
-    ('<row r="1"><c r="A1" t="str"><v>t</v></c></row><row r="2"><c r="A2" s="4"><v>1.5</v></c></row>', "duration"),
+    ('<row r="1"><c r="A1" t="str"><v>t</v></c></row><row r="2"><c r="A2" s="4"><v>1.5</v></c></row>'
+     '<row r="3"><c r="A3"><v>2</v></c></row>', "durations beside"),
     ('<row r="1"><c r="A1" t="str"><v>t</v></c></row><row r="2"><c r="A2" t="d"><v>2022-01-01</v></c></row>', "t="),
     ('<row r="1"><c r="A1" t="str"><v>t</v></c></row><row r="2"><c r="A2" t="e"><v>#NAME?</v></c></row>', "Name"),
     ('<row r="1"><c r="A1" t="s"><v>7</v></c></row>', "shared string"),
@@ -441,8 +462,8 @@ def _random_sheet(seed: int) -> tuple[str, list[str]]:
              "2022-01-05", "x & y", "<tag>", "regel\nnieuw", "€ 1.234,56"]
     sst = [f'<si><t xml:space="preserve">{_xml(t)}</t></si>' for t in texts]
     cols = rnd.randint(2, 7)
-    kinds = [rnd.choice(["num", "text", "date", "bool", "mixed", "sparse"]) for _ in range(cols)]
-    switch = [rnd.choice(["num", "text", "date", "bool", "err", "none"]) for _ in range(cols)]
+    kinds = [rnd.choice(["num", "text", "date", "bool", "mixed", "sparse", "dur"]) for _ in range(cols)]
+    switch = [rnd.choice(["num", "text", "date", "bool", "err", "none", "dur"]) for _ in range(cols)]
 
     def cell(kind: str, ref: str) -> str:
         if kind == "mixed":
@@ -453,6 +474,8 @@ def _random_sheet(seed: int) -> tuple[str, list[str]]:
             return f'<c{ref}><v>{rnd.choice([rnd.randint(-5, 99999), round(rnd.uniform(-1e6, 1e6), rnd.randint(0, 12))])}</v></c>'
         if kind == "date":
             return f'<c{ref} s="{rnd.choice([1, 2])}"><v>{round(rnd.uniform(1, 50000), rnd.choice([0, 0, 5]))}</v></c>'
+        if kind == "dur":
+            return f'<c{ref} s="4"><v>{round(rnd.uniform(-2, 900), rnd.choice([0, 6]))}</v></c>'
         if kind == "text":
             return f'<c{ref} t="s"><v>{rnd.randrange(len(texts))}</v></c>'
         if kind == "str":
