@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import math
 import os
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -226,7 +227,7 @@ def find_parts(zf: zipfile.ZipFile) -> tuple[str | None, str | None]:
     if "xl/_rels/workbook.xml.rels" in names:
         for el in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
             typ, target = el.get("Type", ""), el.get("Target", "").replace("\\", "/")
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
             for kind in ("sharedStrings", "styles"):
                 if typ.endswith(f"/{kind}") and member in names:
                     found.setdefault(kind, member)
