@@ -512,3 +512,25 @@ def test_random_sheets_match_fastexcel(tmp_path: Path, seed: int):
     path = handmade(tmp_path / f"random{seed}.xlsx", body, sst=sst, styles=DATE_STYLES)
     outcomes = {same_or_unsupported(path, "S", h, chunk_bytes=16 * 1024) for h in (0, 3)}
     assert outcomes <= {"same", "unsupported"}
+
+
+def test_an_openpyxl_workbook_matches_fastexcel(tmp_path: Path):
+    """Another writer's XML (openpyxl: its own attribute order, styles and date formats)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Mijlpalen"
+    ws.append(["Mijlpalen 2022"])
+    ws.append([])
+    ws.append(["Onderdeel", "Mijlpaal", "Gepland", "Gereed", "Voortgang", "Status"])
+    for i in range(1500):
+        ws.append([f"OT{i % 6 + 1}", f"mijlpaal {i}", dt.date(2022, 1, 1) + dt.timedelta(days=i % 400),
+                   dt.datetime(2022, 3, 1, 12, 30) if i % 5 == 0 else None, i % 101 / 100,
+                   "gereed" if i % 3 else True])
+    ws.cell(row=1600, column=3, value="Q3 2022")
+    ws.cell(row=1601, column=5, value="=1/0")
+    path = tmp_path / "openpyxl.xlsx"
+    wb.save(path)
+    assert same_or_unsupported(path, "Mijlpalen", 2) == "same"
+    assert same_or_unsupported(path, "Mijlpalen", 2, chunk_bytes=16 * 1024) == "same"
