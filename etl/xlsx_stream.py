@@ -679,30 +679,33 @@ def _features(text: str, prefix: str = "") -> set[str]:
     return out
 
 
-def _extract(pieces: Any, pattern: str) -> Any:
-    """pc.extract_regex over the rows, in slices on a few threads (RE2 runs without the GIL) for big chunks."""
-    import pyarrow as pa
+def _extract_start(pool: Any, pieces: Any, pattern: str) -> list[Any]:
+    """pc.extract_regex over the rows in slices on the pool's threads (RE2 runs without the GIL): their futures."""
     import pyarrow.compute as pc
 
     n = len(pieces)
-    workers = min(THREADS, max(1, n // 8192))
-    if workers == 1:
-        return pc.extract_regex(pieces, pattern)
-    from concurrent.futures import ThreadPoolExecutor
-
-    step = -(-n // workers)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(lambda i: pc.extract_regex(pieces.slice(i, step), pattern), range(0, n, step)))
-    return pa.concat_arrays(parts)
+    step = -(-n // min(THREADS, max(1, n // 8192)))
+    return [pool.submit(pc.extract_regex, pieces.slice(i, step), pattern) for i in range(0, n, step)]
 
 
-def _fast_rows(pieces: Any, template: _Template, dec: _Decoder) -> tuple[Any, _Table | None]:
-    """(numpy mask of the rows the pattern took, their cells) for a string array of row texts (without </row>)."""
+def _extract_wait(futures: list[Any]) -> Any:
+    import pyarrow as pa
+
+    parts = [f.result() for f in futures]
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def _fast_rows(pieces: Any, template: _Template, dec: _Decoder, st: Any = None) -> tuple[Any, _Table | None]:
+    """(numpy mask of the rows the pattern took, their cells) for a string array of row texts (without </row>).
+
+    st: the pattern's matches over pieces when already computed (see _extract_start).
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    st = _extract(pieces, template.pattern)
+    if st is None:
+        st = pc.extract_regex(pieces, template.pattern)
     ok = ~np.asarray(pc.is_null(st).to_numpy(zero_copy_only=False))
     if not ok.any():
         return ok, None
@@ -1009,60 +1012,78 @@ class _Reader:
         return self.chunk_bytes if self.template is not None else min(self.chunk_bytes, 256 * 1024)
 
     def tables(self):
-        """Per chunk: the long table of its non-empty cells."""
+        """Per chunk: the long table of its non-empty cells.
+
+        After the sample, the row pattern of the next chunk runs on threads while this one is converted.
+        """
         import pyarrow.compute as pc
 
         found: list[str] = []
-        row_open = None
-        for raw in _sheet_chunks(self.zf, self.member, self.size, found):
-            self.prefix = p = found[0]
-            if row_open is None:
-                row_open = re.compile(rf'<{p}row r="(\d+)"(?: [\w:]+="[^"]*")*>')
-            if self.template is None:
-                try:
-                    text = str(raw, "utf-8")
-                except UnicodeDecodeError as e:
-                    raise Unsupported("sheet XML that is not UTF-8") from e
-                self.features |= _features(text, p)
-                c = _Cells()
-                _parse_rows_slow(text, self.dec, self.state, c, self.attrs_seen)
-                del text
-                yield _Table.from_cells(c)
-                continue
-            pieces = pc.list_flatten(pc.split_pattern(_one_string(raw), f"</{p}row>"))
-            closed = len(pieces) - 1  # pieces[:closed] were followed by </row>
-            if not pieces[closed].as_py().strip():
-                pieces = pieces.slice(0, closed)
-            if not len(pieces):
-                continue
-            ok, fast = _fast_rows(pieces, self.template, self.dec)
-            if ok.all():
-                self.rows_fast += len(ok)
-                r = row_open.search(pieces[len(pieces) - 1].as_py())
-                self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
-                if fast is not None:
-                    yield fast
-                continue
-            # rows the pattern did not take go through the slow walk, in order, so positions stay calamine's
-            self.rows_fast += int(ok.sum())
-            self.rows_slow += int((~ok).sum())
-            if self.rows_slow > max(SLOW_ROWS, self.rows_fast // 10):
-                raise Unsupported("too many rows of an unusual shape (the slow walk would take too long)")
-            c = _Cells()
-            tables = [fast] if fast is not None else []
-            for i in range(len(pieces)):
-                if ok[i]:
-                    if i + 1 < len(pieces) and not ok[i + 1]:
-                        r = row_open.search(pieces[i].as_py())
-                        self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
-                else:
-                    piece = pieces[i].as_py()
-                    _parse_rows_slow(piece + f"</{p}row>" if i < closed else piece, self.dec, self.state, c)
-            if ok[len(pieces) - 1]:
-                r = row_open.search(pieces[len(pieces) - 1].as_py())
-                self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
-            tables.append(_Table.from_cells(c))
-            yield _Table.concat(tables)
+        pool = pending = None
+        try:
+            for raw in _sheet_chunks(self.zf, self.member, self.size, found):
+                self.prefix = p = found[0]
+                if self.template is None:
+                    try:
+                        text = str(raw, "utf-8")
+                    except UnicodeDecodeError as e:
+                        raise Unsupported("sheet XML that is not UTF-8") from e
+                    self.features |= _features(text, p)
+                    c = _Cells()
+                    _parse_rows_slow(text, self.dec, self.state, c, self.attrs_seen)
+                    del text
+                    yield _Table.from_cells(c)
+                    continue
+                pieces = pc.list_flatten(pc.split_pattern(_one_string(raw), f"</{p}row>"))
+                closed = len(pieces) - 1  # pieces[:closed] were followed by </row>
+                if not pieces[closed].as_py().strip():
+                    pieces = pieces.slice(0, closed)
+                if not len(pieces):
+                    continue
+                if pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    pool = ThreadPoolExecutor(THREADS)
+                started = (pieces, closed, _extract_start(pool, pieces, self.template.pattern))
+                if pending is not None:
+                    yield self._finish(*pending)
+                pending = started
+            if pending is not None:
+                yield self._finish(*pending)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _finish(self, pieces: Any, closed: int, futures: list[Any]) -> _Table:
+        """The cells of one chunk's rows: the pattern's where it matched, the slow walk's elsewhere, in order."""
+        p = self.prefix
+        row_open = re.compile(rf'<{p}row r="(\d+)"(?: [\w:]+="[^"]*")*>')
+        ok, fast = _fast_rows(pieces, self.template, self.dec, _extract_wait(futures))  # type: ignore[arg-type]
+        if ok.all():
+            self.rows_fast += len(ok)
+            r = row_open.search(pieces[len(pieces) - 1].as_py())
+            self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
+            return fast if fast is not None else _Table.from_cells(_Cells())
+        # rows the pattern did not take go through the slow walk, in order, so positions stay calamine's
+        self.rows_fast += int(ok.sum())
+        self.rows_slow += int((~ok).sum())
+        if self.rows_slow > max(SLOW_ROWS, self.rows_fast // 10):
+            raise Unsupported("too many rows of an unusual shape (the slow walk would take too long)")
+        c = _Cells()
+        tables = [fast] if fast is not None else []
+        for i in range(len(pieces)):
+            if ok[i]:
+                if i + 1 < len(pieces) and not ok[i + 1]:
+                    r = row_open.search(pieces[i].as_py())
+                    self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
+            else:
+                piece = pieces[i].as_py()
+                _parse_rows_slow(piece + f"</{p}row>" if i < closed else piece, self.dec, self.state, c)
+        if ok[len(pieces) - 1]:
+            r = row_open.search(pieces[len(pieces) - 1].as_py())
+            self.state = [int(r.group(1)), 0]  # type: ignore[union-attr]
+        tables.append(_Table.from_cells(c))
+        return _Table.concat(tables)
 
 
 def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_member: str | None, header_row: int,
@@ -1246,6 +1267,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
         for tab in chunks:
             take_data(tab)
     finally:
+        chunks.close()  # stops the pattern's threads when a chunk was refused
         if writer is not None:
             writer.close()
             sink.close()
