@@ -79,7 +79,6 @@ _WS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _WS_ONLY = re.compile(f"^[{_WS}]*$")
 _WS_ONLY_RE2 = "^[\\t\\n\\x0b\\x0c\\r \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*$"
 _RUST_FLOAT = re.compile(r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])$")
-_RUST_FLOAT_RE2 = r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:inf|infinity|nan))$"
 _XML_NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -502,6 +501,8 @@ class _Decoder:
         """(kind, text, number) or None for an empty cell. v: raw <v> text (None without <v>); inline: <is> text."""
         if t in ("inlineStr", "is"):
             return None if inline is None else (K_STR, inline, None)
+        if inline is not None:
+            raise Unsupported(f'an inline string in a cell of type t="{t}"')
         if v is None:
             return None
         if t is None or t == "n":
@@ -521,7 +522,9 @@ class _Decoder:
                 raise Unsupported("an _xHHHH_ escape in a formula's text")
             return K_STR, v, None
         if t == "b":
-            return None if v == "" else (K_BOOL, None, 0.0 if v == "0" else 1.0)
+            if "&" in v:
+                raise Unsupported("an entity in a boolean")
+            return None if v == "" else (K_BOOL, None, 0.0 if v == "0" else 1.0)  # calamine: anything but 0 is true
         if t == "e":
             if v == "":
                 return None
@@ -796,6 +799,8 @@ def _typed_cells(rows: Any, col: int, t: str | None, s: str | None, v: Any, has_
         fmt = dec.style_format(s)
         return table(K_DATE if fmt == 1 else K_DUR if fmt == 2 else K_FLOAT, None, pc.cast(v, pa.float64()))
     if t == "b":
+        if pc.any(pc.match_substring(v, "&")).as_py():
+            raise Unsupported("an entity in a boolean")
         return table(K_BOOL, None, pc.if_else(pc.equal(v, "0"), 0.0, 1.0))
     if t == "str":
         if pc.any(pc.match_substring_regex(v, "_x[0-9A-Fa-f]{4}_")).as_py():
