@@ -218,21 +218,25 @@ def read_shared_strings(zf: zipfile.ZipFile, member: str | None) -> Any:
 
 
 def find_parts(zf: zipfile.ZipFile) -> tuple[str | None, str | None]:
-    """(shared strings member, styles member) of a workbook, from its relationships (None when absent)."""
+    """(shared strings member, styles member) of a workbook, from its relationships (None when absent).
+
+    Part names are matched ignoring case, as calamine does (a rels target "sharedStrings.xml" may be stored as
+    "xl/SharedStrings.xml").
+    """
     import xml.etree.ElementTree as ET
 
-    names = set(zf.namelist())
+    names = {n.lower(): n for n in zf.namelist()}
     found: dict[str, str] = {}
     if "xl/_rels/workbook.xml.rels" in names:
-        for el in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+        for el in ET.fromstring(zf.read(names["xl/_rels/workbook.xml.rels"])):
             typ, target = el.get("Type", ""), el.get("Target", "").replace("\\", "/")
             member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
             for kind in ("sharedStrings", "styles"):
-                if typ.endswith(f"/{kind}") and member in names:
-                    found.setdefault(kind, member)
+                if typ.endswith(f"/{kind}") and member.lower() in names:
+                    found.setdefault(kind, names[member.lower()])
     for kind in ("sharedStrings", "styles"):
-        if kind not in found and f"xl/{kind}.xml" in names:
-            found[kind] = f"xl/{kind}.xml"
+        if kind not in found and f"xl/{kind}.xml".lower() in names:
+            found[kind] = names[f"xl/{kind}.xml".lower()]
     return found.get("sharedStrings"), found.get("styles")
 
 

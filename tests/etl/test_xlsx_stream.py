@@ -38,8 +38,8 @@ def _members(path: Path) -> tuple[dict[str, str], str | None, str | None]:
     with zipfile.ZipFile(path) as zf:
         sheets, sst = guard.workbook_sheets(zf)
         sst_part, styles = xlsx_stream.find_parts(zf)
-    assert sst_part == sst
-    return dict(sheets), sst, styles
+    assert sst is None or sst_part == sst
+    return dict(sheets), sst_part, styles
 
 
 def _ours(path: Path, name: str, header_row: int, **kw) -> tuple[xlsx_stream.SheetStream, pa.Table]:
