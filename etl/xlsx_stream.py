@@ -3,7 +3,8 @@
 fastexcel (calamine) holds every cell of a sheet before it converts anything: a 1M-row delivery costs the read
 child ~680 MiB for ~67 MiB of Arrow data. This module reads the worksheet's XML from the zip a few MB at a time (cut
 after a ``</row>``), turns each chunk into typed Arrow columns and writes them to an Arrow IPC stream, so the child
-holds about 8x CHUNK_BYTES of work plus one batch (1M attendance rows: ~155 MiB peak instead of ~680 MiB).
+holds about 8x CHUNK_BYTES of work plus one batch: 1M attendance rows (67 MiB of Arrow data) peak at ~160 MiB instead
+of ~680 MiB, for ~1.5x fastexcel's CPU time (benchmarks/bench_stream.py).
 
 Wiring it into parse_workbook (for sheets whose XML is big, e.g. above guard.FULL_SCAN_BYTES)::
 
