@@ -534,3 +534,25 @@ def test_an_openpyxl_workbook_matches_fastexcel(tmp_path: Path):
     wb.save(path)
     assert same_or_unsupported(path, "Mijlpalen", 2) == "same"
     assert same_or_unsupported(path, "Mijlpalen", 2, chunk_bytes=16 * 1024) == "same"
+
+
+def _read_in_child(path: str, member: str, sst: str | None, styles: str | None, out: str) -> tuple[int, list[str]]:
+    got = read_sheet(path, member, sst, styles, 0, out_path=out, isolated=True)
+    return got.rows, got.names
+
+
+def test_in_the_isolated_read_child(tmp_path: Path):
+    """As parse_workbook would run it: in guard's forked child with its memory limit, the data handed over as a file."""
+    import polars as pl
+
+    path = _attendance(tmp_path / "aanwezigheid.xlsx", 3000)
+    members, sst, styles = _members(path)
+    ipc = tmp_path / "sheet.arrows"
+    rows, names = guard.run_isolated(_read_in_child, str(path), members["S"], sst, styles, str(ipc),
+                                     preload=("pyarrow", "numpy"))
+    assert rows == 3000 and names == ["Bijeenkomst", "Deelnemer", "Organisatie", "Datum", "Uren"]
+    df = pl.read_ipc_stream(ipc)
+    _, expected, _ = _theirs(path, "S", 0)
+    assert df.height == 3000 and df["Deelnemer"].to_list() == expected["Deelnemer"].to_pylist()
+    assert df["Datum"].dtype == pl.Datetime("ms") and df["Uren"].sum() == pytest.approx(sum(r % 9 * 0.5 for r in
+                                                                                          range(2, 3002)))
