@@ -228,12 +228,17 @@ class EarlyParse:
             self._error = e
 
     def take(self, name: str, header_row: int) -> object | None:
-        """The parsed sheet if the guess was this sheet from this header row (once), else None."""
-        if (name, header_row) != (self.name, self.header_row):
-            return None
+        """Wait for the begun parse: the parsed sheet if the guess was this sheet from this header row, else None.
+
+        Either way the begun parse is over and let go afterwards, so a workbook never has two sheets in calamine
+        at once (memory); call it before every other parse.
+        """
         self._thread.join()
+        hit = (name, header_row) == (self.name, self.header_row)
         sheet, error = self._sheet, self._error
-        self.name, self._sheet, self._error = "", None, None  # taken: a second call gets nothing
+        self.name, self._sheet, self._error = "", None, None
+        if not hit:
+            return None
         if error is not None:
             raise error
         return sheet

@@ -201,6 +201,8 @@ def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, 
                 return None, True
             first = min(head) if head else None
             _import_pyarrow_beside()
+            if early is not None:
+                early.take(name, -1)  # never two sheets in calamine at once
             sheet = reader.load_sheet(name, header_row=None if first is None else first - 1)
             t = RawTable(name=name, model=None, adapter=None, header_row=first)
             import pyarrow  # noqa: F401 - see below

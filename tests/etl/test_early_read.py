@@ -246,11 +246,15 @@ def test_early_parse_is_taken_once_and_only_for_its_guess(tmp_path: Path, monkey
     monkeypatch.setattr(begin.EarlyParse, "MIN_BYTES", 0)
     early = begin.EarlyParse.begin(str(path), guard.scan_workbook(path))
     assert (early.name, early.header_row) == ("Bijeenkomsten", 1)
-    assert early.take("Bijeenkomsten", 2) is None and early.take("Deal", 1) is None
     sheet = early.take("Bijeenkomsten", 1)
     assert sheet.height == 300
-    assert early.take("Bijeenkomsten", 1) is None
+    assert early.take("Bijeenkomsten", 1) is None  # once
     early.drop()
+    wrong = begin.EarlyParse.begin(str(path), guard.scan_workbook(path))
+    assert wrong.take("Bijeenkomsten", 2) is None  # another header row: the begun parse is waited for and let go
+    assert not wrong._thread.is_alive() and wrong.take("Bijeenkomsten", 1) is None
+    other = begin.EarlyParse.begin(str(path), guard.scan_workbook(path))
+    assert other.take("Deal", 1) is None and not other._thread.is_alive()  # before another sheet's parse
     monkeypatch.setattr(begin.EarlyParse, "MIN_BYTES", 1024**2)
     assert begin.EarlyParse.begin(str(path), guard.scan_workbook(path)) is None  # small sheets are not worth a guess
 
