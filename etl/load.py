@@ -621,7 +621,8 @@ def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str, spi
     """
     path = spill.with_name(f"{spill.name}-{table}.parquet")
     try:
-        frame.write_parquet(path, compression="uncompressed", statistics=False)
+        # row groups of 25k rows: DuckDB inserts them on both threads (in order); one group of 100k rows is one thread
+        frame.write_parquet(path, compression="uncompressed", statistics=False, row_group_size=25_000)
         con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet($path)", {"path": str(path)})  # noqa: S608 - contract names
     finally:
         path.unlink(missing_ok=True)
