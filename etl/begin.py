@@ -178,10 +178,11 @@ def _parse_in_child(path: str) -> tuple[list[RawTable], list[Problem]]:
 
     # pyarrow imports numpy when it can (0.12 s of its 0.16 s) but needs none of it to take calamine's batches and
     # write Arrow IPC; a parent that has numpy already (the dashboard) keeps it
-    sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
     scanned = guard.scan_workbook(Path(path))
     if scanned[2]:
         return [], scanned[2]
+    if max(scanned[1].values(), default=0) < guard.STREAM_BYTES:  # the streaming reader (etl/xlsx_stream) uses numpy
+        sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
     early = EarlyParse.begin(path, scanned)
     if early is not None:
         threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
@@ -214,7 +215,7 @@ class EarlyParse:
         name = max(sizes, key=lambda n: sizes[n])
         head = scans[name].head or {}
         guess = next((r for r in sorted(head) if sum(str(v).strip() != "" for v in head[r].values()) >= 2), None)
-        if sizes[name] < cls.MIN_BYTES or guess is None:
+        if not cls.MIN_BYTES <= sizes[name] < guard.STREAM_BYTES or guess is None:  # big sheets are streamed
             return None
         return cls(path, name, guess)
 

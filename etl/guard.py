@@ -29,6 +29,9 @@ MAX_CELLS = 10_000_000  # rows x columns of the grid calamine would allocate for
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 FULL_SCAN_BYTES = 16 * 1024**2  # sheets up to this size (uncompressed XML) are scanned completely
+# sheets from this size (uncompressed XML, ~200,000 rows of a few columns) are read by etl/xlsx_stream in bounded
+# memory instead of calamine, which holds every cell (~10x the data's Arrow size); it takes ~1.5x calamine's time
+STREAM_BYTES = 32 * 1024**2
 HEAD_ROWS = 40  # header detection looks at Excel rows 1..HEAD_ROWS
 CHILD_TIMEOUT = 30.0
 CHILD_MEMORY = 1536 * 1024**2  # address space the child may add on top of what it inherits
@@ -465,6 +468,29 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIME
     return Isolated(fn, *args, timeout=timeout, memory=memory, preload=preload).result()
 
 
+CHILD_OUT: str | None = None  # in a run_isolated child: its result file; side files (streamed sheets) start with it
+
+
+def side_file(suffix: str) -> str:
+    """A path for a large result beside the pickled one (a streamed sheet's Arrow IPC): named after the child's
+    result file, so a failed or cancelled child's side files go with it; outside a child a plain temp file."""
+    if CHILD_OUT is not None:
+        return f"{CHILD_OUT}.{suffix}"
+    fd, path = tempfile.mkstemp(prefix="stuurhut-sheet-", suffix=f".{suffix}")
+    os.close(fd)
+    return path
+
+
+def remove_side_files(out_path: str) -> None:
+    import glob
+
+    for path in glob.glob(glob.escape(out_path) + ".*"):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 class Isolated:
     """A running run_isolated: the child starts at once, the parent is free until .result() (e.g. to open the DB)."""
 
@@ -477,6 +503,8 @@ class Isolated:
         self.failure: ChildFailed | None = None
         self.pid: int | None = os.fork()
         if self.pid == 0:  # child
+            global CHILD_OUT
+            CHILD_OUT = self.out_path
             code = 1
             try:
                 faulthandler.disable()  # a contained crash must not print a Python stack to the user's terminal
@@ -508,6 +536,7 @@ class Isolated:
                 self.value = self._collect(pid)
             except ChildFailed as e:
                 self.failure = e
+                remove_side_files(self.out_path)
             finally:
                 try:
                     os.unlink(self.out_path)
@@ -528,6 +557,7 @@ class Isolated:
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
+        remove_side_files(self.out_path)
         try:
             os.unlink(self.out_path)
         except OSError:

@@ -7,7 +7,9 @@ forks); etl/begin.py starts the child, etl/read.py turns the parsed tables into 
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
+import os
 import re
 import sys
 import threading
@@ -93,7 +95,7 @@ class RawTable:
     header_row: int | None  # Excel row of the header
     headers: dict[int, str] = field(default_factory=dict)  # absolute 0-based column -> header text
     abs_cols: list[int] = field(default_factory=list)  # absolute column of each column of `data`
-    data: Any = None  # Arrow IPC stream bytes (workbooks) or polars DataFrame (csv), rows after the header
+    data: Any = None  # rows after the header: Arrow IPC stream bytes or file path (workbooks), polars frame (csv)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (Excel row, abs column, detail)
     numbers: dict[int, list[int]] = field(default_factory=dict)  # abs column read as text -> Excel rows of number cells
@@ -177,7 +179,8 @@ def parse_workbook(path: str, probe: bool = False, scanned: guard.WorkbookScan |
     slots: dict[int, tuple[RawTable | None, bool]] = {}
     try:
         for i in sorted(range(len(sheet_names)), key=lambda i: -sizes.get(sheet_names[i], 0)):
-            slots[i] = _parse_sheet(reader, p, sheet_names[i], scans.get(sheet_names[i]), probe, early)
+            slots[i] = _parse_sheet(reader, p, sheet_names[i], scans.get(sheet_names[i]), probe, early,
+                                    sizes.get(sheet_names[i], 0))
     finally:
         if early is not None:
             early.drop()  # a wrong guess: the begun parse is not used
@@ -188,7 +191,7 @@ def parse_workbook(path: str, probe: bool = False, scanned: guard.WorkbookScan |
 
 
 def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, probe: bool,
-                 early: EarlyParse | None = None) -> tuple[RawTable | None, bool]:
+                 early: EarlyParse | None = None, size: int = 0) -> tuple[RawTable | None, bool]:
     """(the sheet's table or None, whether the sheet is unknown) for one sheet of parse_workbook."""
     file = p.name
     unknown = False
@@ -222,6 +225,9 @@ def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, 
                                      severity="warning"))
             return t, False
         t.headers = {c: str(v) for c, v in head.get(t.header_row, {}).items()}
+        t.merges = scan.merges if scan is not None else []
+        if scan is not None and size >= guard.STREAM_BYTES and _stream(p, scan, t, model):
+            return t, False
         _import_pyarrow_beside()
         # whitespace-only cells as null: the empty-row filter then needs no text scan of every cell
         sheet = early.take(name, t.header_row) if early is not None else None
@@ -233,11 +239,13 @@ def _parse_sheet(reader: Any, p: Path, name: str, scan: guard.SheetScan | None, 
         batch, errs = sheet.to_arrow_with_errors()
         t.abs_cols = [c.absolute_index for c in sheet.selected_columns]  # cached; available_columns() re-infers
         t.data = _ipc(batch)
-        if errs is not None:
-            t.errors = [(e.position[0] + 1, e.position[1], e.detail) for e in errs.errors]
-        t.merges = scan.merges if scan is not None else []
+        if errs is not None:  # fastexcel's position: (data row index + 1, index among the selected columns)
+            t.errors = [(e.position[0] + t.header_row, t.abs_cols[e.position[1]], e.detail) for e in errs.errors]
+        text_cols = {c.absolute_index for c in sheet.selected_columns if c.dtype == "string"}
         if scan is not None:
-            t.numbers = _number_cells(p, scan.member, sheet.selected_columns, t.matched, model, t.header_row)
+            t.numbers = _number_cells(p, scan.member, text_cols, t.matched, model, t.header_row)
+        elif is_ods(p):
+            t.numbers = _number_cells(p, None, text_cols, t.matched, model, t.header_row, sheet=name)
         return t, False
     except Exception:  # noqa: BLE001 - one broken sheet must not hide the others
         t = RawTable(name=name, model=None, adapter=None, header_row=None)
@@ -253,17 +261,65 @@ def _import_pyarrow_beside() -> None:
         threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
 
 
-def _number_cells(path: Path, member: str, selected: Any, matched: dict[int, str], model: type[Sheet],
-                  header_row: int) -> dict[int, list[int]]:
-    """For numeric contract columns that calamine read as text (numbers mixed with text): where the numbers are."""
+def _number_cells(path: Path, member: str | None, text_cols: set[int], matched: dict[int, str], model: type[Sheet],
+                  header_row: int, sheet: str | None = None) -> dict[int, list[int]]:
+    """For numeric contract columns read as text (numbers mixed with text): where the numbers are.
+
+    member: the xlsx worksheet part; None for an ODS workbook, whose sheet is found by name in content.xml.
+    """
     kinds = {c.name: c.kind for c in columns(model)}
-    cols = {c.absolute_index for c in selected
-            if c.dtype == "string" and kinds.get(matched.get(c.absolute_index, "")) in NUMBER_CELL_KINDS}
+    cols = {c for c in text_cols if kinds.get(matched.get(c, "")) in NUMBER_CELL_KINDS}
     if not cols:
         return {}
     with zipfile.ZipFile(path) as zf:
-        found = guard.number_cells(zf, member, cols, header_row)
+        if member is None:
+            from etl import ods
+
+            found = ods.number_cells(zf, sheet or "", cols, header_row)
+        else:
+            found = guard.number_cells(zf, member, cols, header_row)
     return {c: rows for c, rows in (found or {}).items() if rows}
+
+
+def is_ods(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "content.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+_STREAMED = itertools.count()
+
+
+def _stream(p: Path, scan: guard.SheetScan, t: RawTable, model: type[Sheet]) -> bool:
+    """Read a big sheet with etl/xlsx_stream (bounded memory) into an Arrow IPC file beside the child's result;
+    False when the sheet holds something that reader does not reproduce exactly (calamine reads it then)."""
+    from etl import xlsx_stream
+
+    out_path = guard.side_file(f"{next(_STREAMED)}.arrow")
+    try:
+        with zipfile.ZipFile(p) as zf:
+            sst, styles = xlsx_stream.find_parts(zf)
+        out = xlsx_stream.read_sheet(p, scan.member, sst, styles, header_row=t.header_row - 1, out_path=out_path,
+                                     isolated=guard.CHILD_OUT is not None)
+    except xlsx_stream.Unsupported:
+        _unlink(out_path)
+        return False
+    t.blank_null = True
+    t.abs_cols = list(out.abs_cols)
+    t.data = out_path  # the parent reads it with polars and removes it (etl/read.py)
+    t.errors = [(row + t.header_row, t.abs_cols[col], detail) for row, col, detail in out.errors]
+    text_cols = {a for a, f in zip(t.abs_cols, out.schema, strict=True) if str(f.type) in ("string", "large_string")}
+    t.numbers = _number_cells(p, scan.member, text_cols, t.matched, model, t.header_row)
+    return True
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _ipc(batch: Any) -> bytes:

@@ -114,16 +114,36 @@ def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem]
     """The parsed tables of a workbook -> its RawSheets (polars work, in the parent)."""
     file = path.name
     sheets: list[RawSheet] = []
-    for t in tables:
-        problems.extend(t.problems)
-        if t.data is None or t.model is None:
-            continue
-        df = t.data if isinstance(t.data, pl.DataFrame) else pl.read_ipc_stream(io.BytesIO(t.data))
-        raw, probs = _finish(t, df, file, t.name, sha)
-        problems.extend(probs)
-        if raw is not None:
-            sheets.append(raw)
+    try:
+        for t in tables:
+            problems.extend(t.problems)
+            if t.data is None or t.model is None:
+                continue
+            df = _frame(t.data)
+            t.data = None  # the frame is the only copy from here on (a 1M-row sheet is ~50 MB)
+            raw, probs = _finish(t, df, file, t.name, sha)
+            del df
+            problems.extend(probs)
+            if raw is not None:
+                sheets.append(raw)
+    finally:
+        for t in tables:  # a streamed sheet's IPC file (etl/parse.py _stream) is never left behind
+            if isinstance(t.data, str):
+                Path(t.data).unlink(missing_ok=True)
     return ReadResult(sheets, problems)
+
+
+def _frame(data: pl.DataFrame | bytes | str) -> pl.DataFrame:
+    """A parsed sheet's rows: a frame (CSV), Arrow IPC stream bytes, or the path of an IPC stream file (a big sheet
+    read by etl/xlsx_stream), which is removed once read."""
+    if isinstance(data, pl.DataFrame):
+        return data
+    if isinstance(data, str):
+        try:
+            return pl.read_ipc_stream(data)
+        finally:
+            Path(data).unlink(missing_ok=True)
+    return pl.read_ipc_stream(io.BytesIO(data))
 
 
 
@@ -249,7 +269,7 @@ def _drop_empty_and_total_rows(df: pl.DataFrame, value_cols: list[str], blank_nu
             label = first.filter(maybe).str.strip_chars().str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
             total = label.str.replace(r"\d+$", "").is_in(list(TOTAL_LABELS)).fill_null(False)
             keep = keep & ~df["__row"].is_in(df["__row"].filter(maybe).filter(total))
-    return df.filter(keep)
+    return df if keep.all() else df.filter(keep)  # usually nothing goes: no copy of a big sheet then
 
 
 def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, sha: str) -> tuple[RawSheet | None, list[Problem]]:
