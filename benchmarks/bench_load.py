@@ -187,8 +187,9 @@ def run(small: bool = False, repeat: int = 3) -> Section:
     sec.notes.append(f"kale pl.read_excel {_n(n1m)} rijen: {bare1m:.2f} s, piek {bare_tree:.0f} MiB RSS "
                      f"({bare_tree / arrow:.1f}x de Arrow-grootte); load {load1m:.2f} s ({load1m / bare1m:.2f}x de kale read)")
     sec.notes.append(f"grootste enkele proces bij load {_n(n1m)} rijen: {max(m1m['load_rss']):.0f} MiB RSS (het "
-                     f"leeskind: calamine houdt het hele blad als cellen in het geheugen); bij {_n(n100)} rijen "
-                     f"{max(m100['load_rss']):.0f} MiB")
+                     "hoofdproces: het Arrow-bestand van het leeskind inlezen, valideren en schrijven; het leeskind "
+                     "leest een blad vanaf 32 MB XML stroomsgewijs, etl/xlsx_stream, en blijft rond 150 MiB); bij "
+                     f"{_n(n100)} rijen {max(m100['load_rss']):.0f} MiB")
     cpu100 = median(m100["load_cpu"]) / median(m100["bare_cpu"])
     sec.notes.append(f"zelfde {_n(n100)} rijen in CPU-tijd (user+sys van de procesboom, minder gevoelig voor een drukke "
                      f"machine): load {median(m100['load_cpu']):.2f} s / kaal {median(m100['bare_cpu']):.2f} s = "
@@ -196,7 +197,7 @@ def run(small: bool = False, repeat: int = 3) -> Section:
     floor = run_process([PY, "-c", "import duckdb, fastexcel, pyarrow, etl.load, etl.read"]).peak_mib
     sec.notes.append(f"ondergrens: alleen de imports van de loader (polars, duckdb, pydantic, pyarrow) kosten al "
                      f"{floor:.0f} MiB RSS = {floor / arrow:.1f}x de Arrow-grootte van {_n(n1m)} rijen; 4x is met deze "
-                     "bibliotheken in één proces niet haalbaar, ook niet met een stroomsgewijze lezer")
+                     "bibliotheken in één proces niet haalbaar, ook niet met de stroomsgewijze lezer")
     sec.notes.append("losse metingen (s): " + ", ".join(
         f"{k} {_n(n)}: {' / '.join(f'{x:.2f}' for x in m[k])}"
         for n, m in ((n100, m100), (n1m, m1m)) for k in ("load", "bare")))
