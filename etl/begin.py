@@ -163,8 +163,6 @@ def _begin_workbook(path: Path, isolate: bool) -> ReadResult | Parsing:
     return Parsing(path, sha, done=done)
 
 
-
-
 def _parse_in_child(path: str) -> tuple[list[RawTable], list[Problem]]:
     """etl.parse.parse_workbook in the reader child, with the contract (0.1 s) and pyarrow imported beside calamine.
 
@@ -176,12 +174,13 @@ def _parse_in_child(path: str) -> tuple[list[RawTable], list[Problem]]:
     import sys
     import threading
 
-    # pyarrow imports numpy when it can (0.12 s of its 0.16 s) but needs none of it to take calamine's batches and
-    # write Arrow IPC; a parent that has numpy already (the dashboard) keeps it
     scanned = guard.scan_workbook(Path(path))
     if scanned[2]:
         return [], scanned[2]
-    if max(scanned[1].values(), default=0) < guard.STREAM_BYTES:  # the streaming reader (etl/xlsx_stream) uses numpy
+    # pyarrow imports numpy when it can (0.12 s of its 0.16 s) but needs none of it to take calamine's batches and
+    # write Arrow IPC; a parent that has numpy already (the dashboard) keeps it, and so does a workbook with a sheet
+    # big enough for the streaming reader (etl/xlsx_stream uses numpy)
+    if max(scanned[1].values(), default=0) < guard.STREAM_BYTES:
         sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
     early = EarlyParse.begin(path, scanned)
     if early is not None:

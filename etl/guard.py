@@ -485,10 +485,14 @@ def remove_side_files(out_path: str) -> None:
     import glob
 
     for path in glob.glob(glob.escape(out_path) + ".*"):
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+        unlink_quietly(path)
+
+
+def unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class Isolated:
@@ -536,12 +540,9 @@ class Isolated:
                 self.value = self._collect(pid)
             except ChildFailed as e:
                 self.failure = e
-                remove_side_files(self.out_path)
+                remove_side_files(self.out_path)  # a streamed sheet the failed child may have left
             finally:
-                try:
-                    os.unlink(self.out_path)
-                except OSError:
-                    pass
+                unlink_quietly(self.out_path)
         if self.failure is not None:
             raise self.failure
         return self.value
@@ -558,10 +559,7 @@ class Isolated:
         except (ProcessLookupError, ChildProcessError):
             pass
         remove_side_files(self.out_path)
-        try:
-            os.unlink(self.out_path)
-        except OSError:
-            pass
+        unlink_quietly(self.out_path)
 
     def _collect(self, pid: int) -> Any:
         status = _wait(pid, max(0.0, self.deadline - time.monotonic()))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import itertools
 import logging
-import os
 import re
 import sys
 import threading
@@ -303,8 +302,7 @@ def _stream(p: Path, scan: guard.SheetScan, t: RawTable, model: type[Sheet]) -> 
             sst, styles = xlsx_stream.find_parts(zf)
         out = xlsx_stream.read_sheet(p, scan.member, sst, styles, header_row=t.header_row - 1, out_path=out_path,
                                      isolated=guard.CHILD_OUT is not None)
-    except xlsx_stream.Unsupported:
-        _unlink(out_path)
+    except xlsx_stream.Unsupported:  # read_sheet removed its output file
         return False
     t.blank_null = True
     t.abs_cols = list(out.abs_cols)
@@ -313,13 +311,6 @@ def _stream(p: Path, scan: guard.SheetScan, t: RawTable, model: type[Sheet]) -> 
     text_cols = {a for a, f in zip(t.abs_cols, out.schema, strict=True) if str(f.type) in ("string", "large_string")}
     t.numbers = _number_cells(p, scan.member, text_cols, t.matched, model, t.header_row)
     return True
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def _ipc(batch: Any) -> bytes:

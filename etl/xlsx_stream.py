@@ -59,6 +59,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import XMLPullParser
 
+from etl import guard
+
 SAMPLE_ROWS = 1000  # fastexcel's schema_sample_rows
 CHUNK_BYTES = 4 * 1024**2  # decompressed XML per step: the child holds ~8x this while it works on one
 BATCH_ROWS = 65536
@@ -448,22 +450,6 @@ class _Table:
         return _Table(*(pc.filter(getattr(self, f), mask) for f in ("row", "col", "kind", "text", "num")))
 
 
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
-
-
-def _col_letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 _ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"|([\w:]+)\s*=\s*\'([^\']*)\'')
 _TOKEN = re.compile(r"<(/?)([\w:]+)((?:\s+[\w:]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>|<\?[^>]*\?>|<!--.*?-->"
                     r"|<!\[CDATA\[.*?\]\]>", re.S)
@@ -581,7 +567,7 @@ def _parse_rows_slow(text: str, dec: _Decoder, state: list[int], out: _Cells,
                 ref = _REF.match(a["r"])
                 if ref is None:
                     raise Unsupported("cell reference")
-                row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+                row, col = int(ref.group(2)) - 1, guard.col_index(ref.group(1))
                 state[1] = col
             else:
                 row, col = state[0], state[1]
@@ -663,7 +649,7 @@ class _Template:
         parts = [rf'{row}<{p}row r="(?P<r>\d+)"{attrs}>']
         formula = rf'(?:<{p}f\b[^<>]*/>|<{p}f\b[^<>]*>[^<]*</{p}f>)?' if "formula" in features else ""
         for j, c in enumerate(cols):
-            letters = _col_letters(c)
+            letters = guard.col_letters(c)
             attr = re.escape(self.fixed[c]) if c in self.fixed else f"(?P<a{j}>{attrs})"
             cell = rf'<{p}c r="{letters}(?P<d{j}>\d+)"{attr}>{formula}(?P<v{j}><{p}v>[^<]*</{p}v>)?</{p}c>'
             if "selfclose_cell" in features:
@@ -1116,17 +1102,11 @@ def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_mem
             return _read(zf, member, sst_member, styles_member, header_row, out_path, batch_rows, chunk_bytes)
     except Unsupported:
         if out_path is not None:
-            try:
-                os.unlink(out_path)
-            except OSError:
-                pass
+            guard.unlink_quietly(str(out_path))
         raise
     except (UnicodeDecodeError, ValueError, KeyError) as e:
         if out_path is not None:
-            try:
-                os.unlink(out_path)
-            except OSError:
-                pass
+            guard.unlink_quietly(str(out_path))
         raise Unsupported(f"{type(e).__name__}: {e}") from e
 
 

@@ -13,6 +13,18 @@ import xlsxwriter
 Rows = list[list[Any]]
 
 
+def _corpus() -> Path | None:
+    """The shared corpus of other readers' test spreadsheets (../shared/corpus), when this machine has it."""
+    for base in (Path(__file__).resolve().parents[3] / "shared" / "corpus", Path("/work/shared/corpus")):
+        if base.is_dir():
+            return base
+    return None
+
+
+CORPUS = _corpus()
+CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "README.md") if CORPUS else []
+
+
 def write_xlsx(path: Path, sheets: dict[str, Rows], *, merges: dict[str, list[tuple[str, Any]]] | None = None,
                hidden: tuple[str, ...] = (), formulas: dict[str, list[tuple[str, str]]] | None = None) -> Path:
     """One sheet per entry; rows from Excel row 1, None = empty cell; datetimes get a Dutch date format.

@@ -9,17 +9,8 @@ import pytest
 
 from etl import guard
 from etl.read import parse_workbook, read_file
-
-
-def _corpus() -> Path | None:
-    for base in (Path(__file__).resolve().parents[3] / "shared" / "corpus", Path("/work/shared/corpus")):
-        if base.is_dir():
-            return base
-    return None
-
-
-CORPUS = _corpus()
-FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "README.md") if CORPUS else []
+from tests.etl.messy import CORPUS
+from tests.etl.messy import CORPUS_FILES as FILES
 
 
 @pytest.mark.skipif(CORPUS is None, reason="shared/corpus is not present")

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_workbook
+from tests.etl.messy import CORPUS
+from tests.etl.messy import CORPUS_FILES as FILES
 from tests.hostile.cli import Run, run_cli, sha256
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,15 +25,6 @@ WORKERS = 3
 MAX_SECONDS = 30.0
 
 
-def _corpus() -> Path | None:
-    for base in (REPO.parent / "shared" / "corpus", Path("/work/shared/corpus")):
-        if base.is_dir():
-            return base
-    return None
-
-
-CORPUS = _corpus()
-FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "README.md") if CORPUS else []
 # through the CLI process: every 8th file plus the first of each folder and kind (xlsx, xlsm, ods); a CLI run costs a
 # second of interpreter start and imports, so all 113 that way took half the test suite's wall time on 2 cores
 FIRST_OF_KIND: dict[tuple[Path, str], Path] = {}

@@ -13,6 +13,7 @@ import pytest
 
 from etl import guard, xlsx_stream
 from etl.xlsx_stream import Unsupported, read_sheet
+from tests.etl.messy import CORPUS
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -21,14 +22,6 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 
-def _corpus() -> Path | None:
-    for base in (Path(__file__).resolve().parents[3] / "shared" / "corpus", Path("/work/shared/corpus")):
-        if base.is_dir():
-            return base
-    return None
-
-
-CORPUS = _corpus()
 
 
 # --- the differential check ---------------------------------------------------------------------------------
