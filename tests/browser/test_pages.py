@@ -17,6 +17,7 @@ pytestmark = [
 
 
 DUTCH_EURO = re.compile(r"^-?€ \d{1,3}(\.\d{3})+$")  # "€ 12.500", "-€ 114.050"
+EURO_AXIS_DRAWN = "p => [...document.querySelectorAll('svg text')].some(e => new RegExp(p).test(e.textContent.trim()))"
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +74,13 @@ def test_overview_figures_and_dutch_chart_axes(site) -> None:
     body = page.inner_text("body")
     assert "sinds vorige levering" in body and "op koers" in body
     assert re.search(r"\d+ van 18 indicatoren op koers", body)
-    for summary in page.locator('[data-testid="stExpander"] summary').all():
-        summary.click()
-    page.wait_for_timeout(2500)
+    # each chart is drawn only once its "Als grafiek" expander is open, and opening one reruns the page and adds a
+    # nested "Gegevens achter deze grafiek": open them last to first (so no index shifts), one rerun at a time
+    charts = page.locator('[data-testid="stExpander"] summary', has_text="Als grafiek")
+    for i in reversed(range(charts.count())):
+        charts.nth(i).click()
+        shots.settle(page)
+    page.wait_for_function(EURO_AXIS_DRAWN, arg=DUTCH_EURO.pattern, timeout=30000)
     texts = [t.strip() for t in page.eval_on_selector_all("svg text", "els => els.map(e => e.textContent)")]
     euros = [t for t in texts if DUTCH_EURO.match(t)]
     assert euros, [t for t in texts if "€" in t][:10]  # e.g. the euro axis of the change chart: "-€ 100.000"
