@@ -12,7 +12,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import altair as alt
@@ -102,6 +102,13 @@ def status_badge(code: str | None, lang: str | None = None) -> None:
 def source_caption(file: str | None, sheet: str | None, delivered: dt.date | dt.datetime | None,
                    lang: str | None = None) -> None:
     st.caption(md_escape(source_text(file, sheet, delivered, _lang(lang))))
+
+
+def sources_caption(sources: Iterable[tuple[str | None, str | None, dt.date | dt.datetime | None]],
+                    lang: str | None = None) -> None:
+    """One caption, a line per (file, sheet, delivered): a figure resting on two sheets names both at once."""
+    lang = _lang(lang)
+    st.caption("  \n".join(md_escape(source_text(file, sheet, delivered, lang)) for file, sheet, delivered in sources))
 
 
 def kpi_tile(row: Mapping, lang: str | None = None) -> None:

@@ -10,6 +10,7 @@ LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
 SESSION_KEY = "f_lang"  # the sidebar language switch's widget key (see dashboard/state.py)
+RUN_KEY = "lang"  # the language of this script run, once the switch is drawn (dashboard/memo.run_value)
 
 
 @cache
@@ -28,6 +29,11 @@ def current_language() -> str:
 
         if get_script_run_ctx(suppress_warning=True) is None:
             return DEFAULT
+        from dashboard import memo
+
+        chosen = memo.run_value(RUN_KEY)  # fixed once the switch is drawn (state.language): a page asks ~20 times
+        if chosen is not None:
+            return chosen
         import streamlit as st
 
         lang = st.session_state.get(SESSION_KEY, DEFAULT)

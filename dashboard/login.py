@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -33,12 +34,41 @@ class SecretsUnreadable(Exception):
     """A secrets.toml exists but Streamlit cannot read it."""
 
 
+# name -> (the st.secrets object, its files' stats, the section): kept while both are the same
+_SECTIONS: dict[str, tuple[object, tuple, Mapping[str, Any] | None]] = {}
+
+
+def _secrets_files_stats() -> tuple:
+    from streamlit import config
+
+    stats = []
+    for f in config.get_option("secrets.files") or []:
+        try:
+            s = os.stat(f)
+            stats.append((f, s.st_ino, s.st_mtime_ns, s.st_size))
+        except OSError:
+            stats.append((f, None))
+    return tuple(stats)
+
+
 def _secrets_section(name: str) -> Mapping[str, Any] | None:
     """A section of st.secrets, or None when there is no secrets file or no such section.
 
     Raises SecretsUnreadable when a secrets file exists but does not parse: a typo in [auth] must not fall
-    back to demo mode and open the dashboard.
+    back to demo mode and open the dashboard. Asked on every run (who is logged in): a readable answer is
+    kept while st.secrets is the same object (AppTest swaps in its own) and no secrets file changed, as
+    asking st.secrets costs more than the rest of the login check.
     """
+    secrets, stats = st.secrets, _secrets_files_stats()
+    hit = _SECTIONS.get(name)
+    if hit is not None and hit[0] is secrets and hit[1] == stats:
+        return hit[2]
+    section = _read_secrets_section(name)
+    _SECTIONS[name] = (secrets, stats, section)
+    return section
+
+
+def _read_secrets_section(name: str) -> Mapping[str, Any] | None:
     try:
         if name not in st.secrets:
             return None

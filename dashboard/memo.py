@@ -151,6 +151,19 @@ def _this_run() -> dict | None:
     return memo[1]
 
 
+def run_value(name: str) -> Any:
+    """What `set_run_value(name, ...)` stored earlier in this script run; None outside a run or before it."""
+    run = _this_run()
+    return None if run is None else run.get(name)
+
+
+def set_run_value(name: str, value: Any) -> None:
+    """Remember `value` for the rest of this script run (nothing outside a run)."""
+    run = _this_run()
+    if run is not None:
+        run[name] = value
+
+
 def per_run(name: str, compute: Callable[[], Any]) -> Any:
     """`compute()` once per script run (every call outside a run): for answers the shell and the page both ask
     for in one run, such as who is logged in (the secrets and accounts files) or the open warehouse.

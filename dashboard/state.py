@@ -77,10 +77,12 @@ def language() -> str:
     _adopt_url(["taal"])
     if st.session_state.get(i18n.SESSION_KEY) not in i18n.LANGUAGES:
         st.session_state[i18n.SESSION_KEY] = i18n.DEFAULT
-    return st.sidebar.segmented_control(
+    lang = st.sidebar.segmented_control(
         "Taal / Language", i18n.LANGUAGES, key=i18n.SESSION_KEY, format_func=str.upper,
         selection_mode="single", required=True,
     ) or i18n.DEFAULT
+    memo.set_run_value(i18n.RUN_KEY, lang)  # the rest of the run's texts need not read the session state again
+    return lang
 
 
 def _adopt_url(names: list[str]) -> None:

@@ -54,5 +54,5 @@ else:
         t("results.col.milestones", lang): st.column_config.TextColumn(help=t("results.milestones_help")),
     })
     components.download_buttons(table, f"eindresultaten_{f.deal}", key="register", lang=lang)
-for sheet in ("Eindresultaten", "Mijlpalen"):
-    components.source_caption(src[sheet].file, sheet, src[sheet].delivered, lang)
+components.sources_caption(((src[sheet].file, sheet, src[sheet].delivered) for sheet in ("Eindresultaten", "Mijlpalen")),
+                           lang)

@@ -21,8 +21,7 @@ if not src.delivered_ok or not q_src.delivered_ok:
 
 
 def bron() -> None:
-    for s in (src, q_src):
-        components.source_caption(s.file, s.sheet, s.delivered, lang)
+    components.sources_caption(((s.file, s.sheet, s.delivered) for s in (src, q_src)), lang)
 
 
 options, first = survey.wave_choice(wh, f.deal, f.year, f.as_of_arg)

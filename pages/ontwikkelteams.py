@@ -35,8 +35,7 @@ bar = st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)
 
 
 def caption(*sheets: str) -> None:
-    for sheet in sheets:
-        components.source_caption(src[sheet].file, sheet, src[sheet].delivered, lang)
+    components.sources_caption(((src[sheet].file, sheet, src[sheet].delivered) for sheet in sheets), lang)
 
 
 if team == teams.ALL:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
@@ -328,3 +329,29 @@ def test_broken_secrets_file_closes_the_dashboard(tmp_path: Path, monkeypatch: p
     assert texts(at.markdown) == []
     assert texts(at.info) == ["Log in om deze pagina te bekijken."]
     assert any(e.startswith("De instellingen (secrets.toml) zijn onleesbaar") for e in texts(at.error))
+
+
+def test_a_secrets_file_written_while_the_server_runs_applies_on_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The [auth] check is kept between runs (it is asked on every run), but only while the file is unchanged."""
+    from streamlit import config
+
+    monkeypatch.setenv("STUURHUT_ACCOUNTS", str(tmp_path / "geen.json"))
+    secrets = tmp_path / "secrets.toml"
+    old = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(secrets)])
+    try:
+        at = app("overzicht")
+        assert texts(at.sidebar.warning)[0].startswith("Demomodus")  # no secrets file yet
+        at.run()
+        assert texts(at.sidebar.warning)[0].startswith("Demomodus")  # kept: still no file
+        secrets.write_text("".join(
+            f'[{section}]\n' + "".join(f'{k} = "{v}"\n' for k, v in values.items() if isinstance(v, str))
+            for section, values in OIDC_SECRETS.items() if section == "auth"), encoding="utf-8")
+        st.secrets._reset()  # what Streamlit's file watcher does on a change; AppTest runs without it
+        at.run()
+    finally:
+        config.set_option("secrets.files", old)
+        st.secrets._reset()
+    assert texts(at.sidebar.warning) == []  # [auth] configured now: no demo banner
+    assert texts(at.info) == ["Log in om deze pagina te bekijken."]
