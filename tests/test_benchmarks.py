@@ -77,6 +77,22 @@ def test_pages_benchmark_reports_warm_reruns_and_ratios(page_env: Path) -> None:
     assert by_page["beheer"]["naive"] is None  # a page without facts has no naive reference
 
 
+def test_pages_benchmark_names_the_pages_below_the_streamlit_floor(page_env: Path, monkeypatch) -> None:
+    """A one-line app's rerun is measured in the same run; a page whose naive tenth is below it is named."""
+    floor = bench_pages.floor_rerun(2)
+    assert 0 < floor < 1
+    rows = [{"page": "begroting", "warm": 0.009, "naive": 0.006, "facts": ("budget",), "runs": 3, "rows": 1500},
+            {"page": "bijeenkomsten", "warm": 0.014, "naive": 1.0, "facts": ("meetings",), "runs": 3, "rows": 10**6}]
+    monkeypatch.setattr(bench_pages, "measure", lambda *a, **k: rows)
+    monkeypatch.setattr(bench_pages, "floor_rerun", lambda repeat: 0.003)
+    sec = bench_pages.run(page_env, small=True)
+    ratios = {f.name.split(":")[0]: f.ok for f in sec.figures if "naïeve" in f.name}
+    assert ratios == {"begroting": False, "bijeenkomsten": True}  # not met stays not met: the note only explains
+    assert any(n.startswith("ondergrens: ") and "3.0 ms" in n for n in sec.notes)
+    below = [n for n in sec.notes if "minder dan die ondergrens" in n]
+    assert len(below) == 1 and below[0].startswith("begroting (0.6 ms, 1.500 rijen)") and "bijeenkomsten" not in below[0]
+
+
 def test_payload_benchmark_counts_chart_rows(page_env: Path) -> None:
     found = bench_payload.measure(page_env, "SC01", pages=["bijeenkomsten", "presentatie"])
     titles = [t for t, _ in found["bijeenkomsten"]]
