@@ -51,7 +51,7 @@ def _one(mode: str, path: str, result: str) -> None:
         with zipfile.ZipFile(path) as zf:
             members, sst = guard.workbook_sheets(zf)
         member = dict(members)[SHEET]
-        fd, ipc = tempfile.mkstemp(suffix=".arrows")
+        fd, ipc = tempfile.mkstemp(suffix=".arrow")
         os.close(fd)
         try:
             out = read_sheet(path, member, sst, "xl/styles.xml", 0, out_path=ipc, isolated=True)
@@ -59,7 +59,7 @@ def _one(mode: str, path: str, result: str) -> None:
             import pyarrow as pa
 
             with pa.OSFile(ipc, "rb") as f:  # the data's Arrow size, measured after the read
-                table = pa.ipc.open_stream(f).read_all()
+                table = pa.ipc.open_file(f).read_all()
             rows, arrow = out.rows, table.nbytes
         finally:
             os.unlink(ipc)

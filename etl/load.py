@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -68,6 +69,9 @@ class _Item:
     raw: RawSheet
     typed: pl.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
+    # a sheet read in slices (raw.chunks): its typed slices wait in Parquet files until they are written
+    spilled: list[Path] = field(default_factory=list)
+    rows: int = 0  # the typed rows (also of a spilled sheet)
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -394,9 +398,14 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
     say = progress or (lambda stage: None)
     files = check_paths(paths)
     db = Path(db).absolute()
+    reads: list[ReadResult] = []
     if dry_run:  # reads the live file read-only; no lock needed as writers only ever swap whole files
-        items, problems = _collect(files, _read_all(files, say, begun=begun))
-        return _run(items, problems, files, db, deal, dry_run, say, None)
+        try:
+            reads = _read_all(files, say, begun=begun)
+            items, problems = _collect(files, reads)
+            return _run(items, problems, files, db, deal, dry_run, say, None)
+        finally:
+            _close(reads)
     try:
         with db_lock(db):
             # the copy of the DB is prepared on a thread (DuckDB works without the GIL) while this one imports
@@ -411,6 +420,7 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
                 items, problems = _collect(files, reads)
                 return _run(items, problems, files, db, deal, dry_run, say, opening)
             finally:
+                _close(reads)
                 for o in openings:
                     o.discard()
     except OSError as e:
@@ -418,6 +428,13 @@ def load_files(paths: Sequence[Path | str], db: Path | str, deal: str | None = N
         if msg is None:
             raise
         return LoadResult("rejected", [Problem(db.name, None, None, None, msg)], dry_run=dry_run)
+
+
+def _close(reads: list[ReadResult]) -> None:
+    """The reader's files of sheets read in slices go (the CLI ends with os._exit: no finaliser would run)."""
+    for rr in reads:
+        for sheet in rr.sheets:
+            sheet.close()
 
 
 def _collect(files: list[Path], reads: list[ReadResult]) -> tuple[list[_Item], list[Problem]]:
@@ -443,10 +460,10 @@ def _skip_empty(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:
 
     When nothing else is delivered, loading would do nothing at all: that is an error, not a silent no-op.
     """
-    empty = [it for it in items if it.raw.frame.height == 0]
+    empty = [it for it in items if it.raw.height == 0]
     if not empty:
         return items, []
-    full = [it for it in items if it.raw.frame.height > 0]
+    full = [it for it in items if it.raw.height > 0]
     if full:
         return full, [Problem(it.raw.file, it.raw.model.sheet, None, None,
                               f"Tabblad {it.raw.model.sheet} bevat geen gegevensrijen en is overgeslagen; "
@@ -477,11 +494,53 @@ def _dedupe(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:
 
 
 def _row_counts(items: list[_Item]) -> dict[str, int]:
-    return {it.raw.model.sheet: it.raw.frame.height for it in items}
+    return {it.raw.model.sheet: it.raw.height for it in items}
+
+
+class _Spill:
+    """A private temporary folder for the typed slices of sheets read in slices, made on first use."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self._n = 0
+
+    def file(self) -> Path:
+        if self.path is None:
+            self.path = Path(tempfile.mkdtemp(prefix="stuurhut-typed-"))  # mode 0700: the rows are not yet hashed
+        self._n += 1
+        return self.path / f"{self._n}.parquet"
+
+    def remove(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path = None
+
+
+def _validate_in_slices(it: _Item, ctx: Context, spill: _Spill | None) -> tuple[int, list[Problem]]:
+    """validate_batches for a sheet read in slices; each typed slice goes to a Parquet file (spill None: a dry run,
+    nothing is kept), so the whole sheet never sits in memory."""
+    from etl.validate import validate_batches
+
+    def keep(typed: pl.DataFrame) -> None:
+        if spill is not None and typed.height:
+            path = spill.file()
+            typed.write_parquet(path, compression="uncompressed", statistics=False)
+            it.spilled.append(path)
+
+    return validate_batches(it.raw, ctx, keep)
 
 
 def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Path, deal_arg: str | None,
          dry_run: bool, say: Progress, opening: _Opening | None) -> LoadResult:
+    spill = _Spill()
+    try:
+        return _run_in(items, problems, files, db, deal_arg, dry_run, say, opening, None if dry_run else spill)
+    finally:
+        spill.remove()
+
+
+def _run_in(items: list[_Item], problems: list[Problem], files: list[Path], db: Path, deal_arg: str | None,
+            dry_run: bool, say: Progress, opening: _Opening | None, spill: _Spill | None) -> LoadResult:
     import duckdb
 
     from etl.validate import Context, validate
@@ -500,8 +559,12 @@ def _run(items: list[_Item], problems: list[Problem], files: list[Path], db: Pat
         batch_sheets = {it.raw.model.sheet for it in items}
         for it in items:
             _fill_refs(ctx, it.raw.model, items, batch_sheets, state)
-            if it.typed is None:
+            if it.raw.chunks is not None:
+                it.rows, it.problems = _validate_in_slices(it, ctx, spill)
+            elif it.typed is None:
                 it.typed, it.problems = validate(it.raw, ctx)
+            if it.typed is not None:
+                it.rows = it.typed.height
             problems += _not_said(it.problems, problems)
         rank = {f.name: i for i, f in enumerate(files)}
         problems.sort(key=lambda p: (rank.get(p.file, len(rank)), ORDER.get(p.sheet or "", -1)))
@@ -645,9 +708,13 @@ def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Pro
             "loaded_at, peildatum, rows) VALUES ($id, $batch, $deal, $sheet, $table, $file, $src, $sha, $at, $peil, $rows)",
             {"id": did, "batch": batch_id, "deal": deal, "sheet": model.sheet, "table": model.table,
              "file": Path(it.raw.file).name, "src": it.raw.source_sheet, "sha": it.raw.sha256, "at": loaded_at,
-             "peil": peildatum, "rows": it.typed.height})
-        if it.typed.height:
+             "peil": peildatum, "rows": it.rows})
+        if it.typed is not None and it.typed.height:
             _insert(con, table_frame(model, it.typed, did, key), f"raw.{model.table}", spill)
+        it.typed = None  # written: the next sheet need not share the memory with it
+        for path in it.spilled:  # a sheet read in slices: one slice in memory at a time
+            _insert(con, table_frame(model, pl.read_parquet(path), did, key), f"raw.{model.table}", spill)
+            path.unlink()
         mine = [w for w in warnings if w.sheet == model.sheet and w.file == it.raw.file]
         if mine:
             wf = pl.DataFrame({"delivery_id": [did] * len(mine), "sheet": [w.sheet for w in mine],
@@ -656,8 +723,7 @@ def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Pro
                               schema={"delivery_id": pl.Int32, "sheet": pl.String, "row": pl.Int32,
                                       "column": pl.String, "message": pl.String})
             _insert(con, wf, "meta.warnings", spill)
-        result.deliveries.append({"delivery_id": did, "sheet": model.sheet, "file": it.raw.file,
-                                  "rows": it.typed.height})
+        result.deliveries.append({"delivery_id": did, "sheet": model.sheet, "file": it.raw.file, "rows": it.rows})
     return batch_id
 
 

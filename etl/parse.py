@@ -94,7 +94,7 @@ class RawTable:
     header_row: int | None  # Excel row of the header
     headers: dict[int, str] = field(default_factory=dict)  # absolute 0-based column -> header text
     abs_cols: list[int] = field(default_factory=list)  # absolute column of each column of `data`
-    data: Any = None  # rows after the header: Arrow IPC stream bytes or file path (workbooks), polars frame (csv)
+    data: Any = None  # rows after the header: Arrow IPC stream bytes or an IPC file's path (workbooks), polars frame (csv)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (Excel row, abs column, detail)
     numbers: dict[int, list[int]] = field(default_factory=dict)  # abs column read as text -> Excel rows of number cells

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # no polars at run time: the reader child imports this module and must not load polars
     import polars as pl
@@ -38,7 +38,8 @@ class RawSheet:
     frame: one column per matched contract field (named by the field name, e.g. "budgeted"),
     values as read (str, int, float, date, datetime or null), plus "__row": the Excel row number.
     Unmatched columns are dropped (reported as warnings); title rows, empty rows and a closing
-    Totaal row are already removed.
+    Totaal row are already removed. A big streamed sheet read in slices (etl/read.py SheetChunks) has its rows in
+    `chunks` instead: frame is then an empty frame with the columns, and chunks.frames() gives the rows.
     """
 
     file: str  # file name as delivered (basename)
@@ -48,6 +49,17 @@ class RawSheet:
     sha256: str
     header_row: int  # Excel row number of the header row
     extra: dict = field(default_factory=dict)  # e.g. {"wave": "2021-11"} for a Forms export
+    chunks: Any = None  # etl.read.SheetChunks of a sheet read in slices, else None
+
+    @property
+    def height(self) -> int:
+        """The data rows taken from the sheet."""
+        return self.chunks.height if self.chunks is not None else self.frame.height
+
+    def close(self) -> None:
+        """Remove what a sheet read in slices keeps on disk (the reader's IPC file)."""
+        if self.chunks is not None:
+            self.chunks.close()
 
 
 @dataclass

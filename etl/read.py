@@ -11,14 +11,16 @@ import csv
 import hashlib
 import io
 import re
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from etl import adapters, guard
 from etl.begin import CSV_EXT, NOT_A_SPREADSHEET, WORKBOOK_EXT, Parsing, _p, begin
-from etl.contract import columns
+from etl.contract import SHEETS, columns
 from etl.parse import (
     KNOWN_SHEETS,
     NUMERIC_KINDS,
@@ -32,12 +34,20 @@ from etl.parse import (
 from etl.problems import Problem, RawSheet, ReadResult
 from etl.validate import NUMBER_ROWS
 
+if TYPE_CHECKING:
+    from etl.contract import Sheet
+
 # re-exported: callers and tests know these names from here
 __all__ = ["CSV_EXT", "KNOWN_SHEETS", "NOT_A_SPREADSHEET", "WORKBOOK_EXT", "PendingRead", "clean_sheet_name",
            "decode_text", "parse_in_child", "parse_workbook", "read_file", "sniff_delimiter", "start_read"]
 
 TOTAL_LABELS = {"totaal", "total", "subtotaal", "subtotal", "eindtotaal", "grandtotal", "totalen"}
 MAX_CELL_ERRORS = 10  # error cells reported one by one per sheet; more are summarised
+# a streamed sheet with more data rows than this is read, validated and written this many rows at a time
+# (SheetChunks): a 1M-row sheet then never sits whole in the loader's memory; tests set it small
+CHUNK_ROWS = 131_072
+# sheets always read whole: Deal, and those other sheets refer to (their keys resolve the references)
+_REFERRED = {"Deal"} | {c.ref.split(".")[0] for m in SHEETS for c in columns(m) if c.ref}
 
 
 # --- public API ---------------------------------------------------------------------------------------------
@@ -119,6 +129,12 @@ def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem]
             problems.extend(t.problems)
             if t.data is None or t.model is None:
                 continue
+            if isinstance(t.data, str) and _in_slices(t):
+                raw, probs = _finish_in_slices(t, file, t.name, sha)
+                t.data = None  # the RawSheet's chunks own the file now
+                problems.extend(probs)
+                sheets.append(raw)
+                continue
             df = _frame(t.data)
             t.data = None  # the frame is the only copy from here on (a 1M-row sheet is ~50 MB)
             raw, probs = _finish(t, df, file, t.name, sha)
@@ -134,13 +150,13 @@ def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem]
 
 
 def _frame(data: pl.DataFrame | bytes | str) -> pl.DataFrame:
-    """A parsed sheet's rows: a frame (CSV), Arrow IPC stream bytes, or the path of an IPC stream file (a big sheet
-    read by etl/xlsx_stream), which is removed once read."""
+    """A parsed sheet's rows: a frame (CSV), Arrow IPC stream bytes, or the path of an IPC file (a big sheet read by
+    etl/xlsx_stream), which is removed once read."""
     if isinstance(data, pl.DataFrame):
         return data
     if isinstance(data, str):
         try:
-            return pl.read_ipc_stream(data)
+            return pl.read_ipc(data)
         finally:
             Path(data).unlink(missing_ok=True)
     return pl.read_ipc_stream(io.BytesIO(data))
@@ -278,10 +294,8 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
 
     model = by_sheet(t.model or "")
     sheet = model.sheet
-    problems: list[Problem] = []
     header_row = t.header_row or 0
-    df = df.rename({old: f"c{a}" for old, a in zip(df.columns, t.abs_cols, strict=True)})
-    df = df.with_columns(pl.int_range(header_row + 1, header_row + 1 + df.height, dtype=pl.Int64).alias("__row"))
+    df = _numbered(t, df, 0)
     value_cols = [c for c in df.columns if c != "__row"]
 
     # merged ranges: the top-left value applies to every row of a vertical merge in a label column
@@ -306,6 +320,32 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
     if value_cols:
         df = _drop_empty_and_total_rows(df, value_cols, t.blank_null)
 
+    problems = _cell_problems(t, model, file)
+    if t.adapter:
+        headers = [t.headers.get(int(c[1:])) for c in value_cols]
+        out, extra, probs = adapters.apply(t.adapter, df.select(value_cols + ["__row"]), headers, file=file, sheet=sheet)
+        problems.extend(probs)
+        return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=out, sha256=sha,
+                        header_row=header_row, extra=extra), problems
+    problems += _header_problems(t, model, file)
+    single = _single_columns(t, model, df.columns)
+    frame = df.select(_selected(single))
+    return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=frame, sha256=sha,
+                    header_row=header_row, extra=_number_extra(t, single)), problems
+
+
+def _numbered(t: RawTable, df: pl.DataFrame, start: int) -> pl.DataFrame:
+    """Columns named by their absolute column ("c3") and "__row", the Excel row; start: the frame's first data row
+    (0-based, after the header)."""
+    first = (t.header_row or 0) + 1 + start
+    df = df.rename({old: f"c{a}" for old, a in zip(df.columns, t.abs_cols, strict=True)})
+    return df.with_columns(pl.int_range(first, first + df.height, dtype=pl.Int64).alias("__row"))
+
+
+def _cell_problems(t: RawTable, model: type[Sheet], file: str) -> list[Problem]:
+    """Excel error cells: an error in a contract column rejects the delivery, one elsewhere is a note."""
+    sheet = model.sheet
+    problems: list[Problem] = []
     # an error cell in a contract column rejects the delivery (it must not pass as "empty", e.g. "not yet known");
     # one in a column the contract does not use is only a note
     for row, col, detail in t.errors[:MAX_CELL_ERRORS]:
@@ -321,14 +361,14 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
         used = any(t.matched.get(col) is not None for _, col, _ in t.errors[MAX_CELL_ERRORS:])
         problems.append(_p(file, f"Nog {len(t.errors) - MAX_CELL_ERRORS} cellen met een Excel-fout in tabblad "
                                  f"'{t.name}'.", sheet=sheet, severity="error" if used else "warning"))
+    return problems
 
-    if t.adapter:
-        headers = [t.headers.get(int(c[1:])) for c in value_cols]
-        out, extra, probs = adapters.apply(t.adapter, df.select(value_cols + ["__row"]), headers, file=file, sheet=sheet)
-        problems.extend(probs)
-        return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=out, sha256=sha,
-                        header_row=header_row, extra=extra), problems
 
+def _header_problems(t: RawTable, model: type[Sheet], file: str) -> list[Problem]:
+    """A contract column found twice or a required one missing in the header row; unknown columns (a note)."""
+    sheet = model.sheet
+    header_row = t.header_row or 0
+    problems: list[Problem] = []
     by_field: dict[str, list[int]] = {}
     for col, f in t.matched.items():
         by_field.setdefault(f, []).append(col)
@@ -349,9 +389,98 @@ def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, 
         problems.append(_p(file, f"Tabblad '{t.name}': kolommen niet herkend en overgeslagen: "
                                  f"{', '.join(unmatched)}. Bekende kolommen: {', '.join(c.header for c in cols)}.",
                            sheet=sheet, row=header_row, severity="warning"))
-    single = {c.name: by_field[c.name][0] for c in cols if len(by_field.get(c.name, [])) == 1
-              and f"c{by_field[c.name][0]}" in df.columns}
-    frame = df.select([*(pl.col(f"c{a}").alias(name) for name, a in single.items()), pl.col("__row")])
+    return problems
+
+
+def _single_columns(t: RawTable, model: type[Sheet], present: list[str]) -> dict[str, int]:
+    """Contract field -> absolute column, for the fields found exactly once (a doubled one is a problem above)."""
+    by_field: dict[str, list[int]] = {}
+    for col, f in t.matched.items():
+        by_field.setdefault(f, []).append(col)
+    return {c.name: by_field[c.name][0] for c in columns(model) if len(by_field.get(c.name, [])) == 1
+            and f"c{by_field[c.name][0]}" in present}
+
+
+def _selected(single: dict[str, int]) -> list[pl.Expr]:
+    return [*(pl.col(f"c{a}").alias(name) for name, a in single.items()), pl.col("__row")]
+
+
+def _number_extra(t: RawTable, single: dict[str, int]) -> dict:
     numbers = {name: t.numbers[a] for name, a in single.items() if t.numbers.get(a)}
-    return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=frame, sha256=sha,
-                    header_row=header_row, extra={NUMBER_ROWS: numbers} if numbers else {}), problems
+    return {NUMBER_ROWS: numbers} if numbers else {}
+
+
+# --- a big sheet in slices ----------------------------------------------------------------------------------
+
+
+def _in_slices(t: RawTable) -> bool:
+    """A streamed sheet of more than CHUNK_ROWS rows that nothing else refers to, without merges or an adapter."""
+    from etl.contract import by_sheet
+
+    if t.adapter or t.merges or by_sheet(t.model or "").sheet in _REFERRED:
+        return False
+    return _ipc_rows(t.data) > CHUNK_ROWS
+
+
+def _ipc_rows(path: str) -> int:
+    return pl.scan_ipc(path).select(pl.len()).collect().item()
+
+
+def _finish_in_slices(t: RawTable, file: str, source_sheet: str | None, sha: str) -> tuple[RawSheet, list[Problem]]:
+    """_finish for a big sheet whose rows stay in the reader's IPC file: the same problems and row numbers, the rows
+    taken CHUNK_ROWS at a time by RawSheet.chunks (etl/load.py validates and writes them so)."""
+    from etl.contract import by_sheet
+
+    model = by_sheet(t.model or "")
+    problems = _cell_problems(t, model, file) + _header_problems(t, model, file)
+    single = _single_columns(t, model, [f"c{a}" for a in t.abs_cols])
+    chunks = SheetChunks(t.data, t, single)
+    empty = pl.DataFrame(schema={name: dt for name, dt in chunks.schema.items()})
+    return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=empty, sha256=sha,
+                    header_row=t.header_row or 0, extra=_number_extra(t, single), chunks=chunks), problems
+
+
+class SheetChunks:
+    """A big sheet's data rows, read from the reader's IPC file `step` rows at a time, as _finish would give them
+    (row numbers, no empty or total rows, contract field names): the whole sheet is never in memory at once.
+
+    height: the rows kept (counted by one pass at the start). close() removes the file; so does garbage collection.
+    """
+
+    def __init__(self, path: str, t: RawTable, single: dict[str, int], step: int | None = None) -> None:
+        self.path = path
+        self.step = step or CHUNK_ROWS
+        self._t = t
+        self._single = single
+        self._total = _ipc_rows(path)
+        self._closed = weakref.finalize(self, guard.unlink_quietly, path)
+        self.schema: dict[str, pl.DataType] = {}
+        self.height = 0
+        for df in self.frames():
+            self.height += df.height
+            self.schema = self.schema or dict(df.schema)
+        if not self.schema:
+            one = self._slice(0, 0)
+            self.schema = dict(one.schema)
+
+    def _slice(self, start: int, n: int) -> pl.DataFrame:
+        df = _numbered(self._t, pl.scan_ipc(self.path).slice(start, n).collect(), start)
+        value_cols = [c for c in df.columns if c != "__row"]
+        if value_cols and df.height:
+            df = _drop_empty_and_total_rows(df, value_cols, self._t.blank_null)
+        return df.select(_selected(self._single))
+
+    def frames(self) -> Iterator[pl.DataFrame]:
+        """The rows, in order, a slice at a time (slices left without rows are skipped)."""
+        for start in range(0, self._total, self.step):
+            df = self._slice(start, self.step)
+            if df.height:
+                yield df
+
+    def frame(self) -> pl.DataFrame:
+        """All rows in one frame (for a caller that wants the whole sheet after all)."""
+        parts = list(self.frames())
+        return pl.concat(parts) if parts else pl.DataFrame(schema=self.schema)
+
+    def close(self) -> None:
+        self._closed()

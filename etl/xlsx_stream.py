@@ -2,7 +2,7 @@
 
 fastexcel (calamine) holds every cell of a sheet before it converts anything: a 1M-row delivery costs the read
 child ~680 MiB for ~67 MiB of Arrow data. This module reads the worksheet's XML from the zip a few MB at a time (cut
-after a ``</row>``), turns each chunk into typed Arrow columns and writes them to an Arrow IPC stream, so the child
+after a ``</row>``), turns each chunk into typed Arrow columns and writes them to an Arrow IPC file in batches, so the child
 holds about 8x CHUNK_BYTES of work plus one batch: 1M attendance rows (67 MiB of Arrow data) peak at ~160 MiB instead
 of ~680 MiB, for ~1.5x fastexcel's CPU time (benchmarks/bench_stream.py).
 
@@ -17,7 +17,7 @@ Wiring it into parse_workbook (for sheets whose XML is big, e.g. above guard.FUL
         ...                                               # the calamine path for this sheet, as today
     t.abs_cols = out.abs_cols                             # absolute 0-based column of each column of the data
     t.errors = [(row + t.header_row, out.abs_cols[col], detail) for row, col, detail in out.errors]
-    t.data = tmp_ipc                                      # parent: pl.read_ipc_stream(tmp_ipc), then unlink it
+    t.data = tmp_ipc                                      # parent: pl.scan_ipc(tmp_ipc) by slices, then unlink it
 
 ``header_row`` means what fastexcel's ``load_sheet(header_row=...)`` means: 0 is the first filled row, n > 0 the
 0-based sheet row n. The result equals ``fastexcel.read_excel(p).load_sheet(name, header_row=header_row,
@@ -1087,7 +1087,7 @@ def read_sheet(path: str | Path, member: str, sst_member: str | None, styles_mem
                chunk_bytes: int = CHUNK_BYTES, isolated: bool = False) -> SheetStream:
     """Read one worksheet like fastexcel's load_sheet(header_row=..., whitespace_as_null=True), in bounded memory.
 
-    out_path: write the data as an Arrow IPC stream there (removed again on Unsupported); None keeps the batches in
+    out_path: write the data as an Arrow IPC file (the random-access format) there (removed again on Unsupported); None keeps the batches in
     the result. Raises Unsupported for what the module docstring lists.
     isolated: True in the short-lived read child only: pyarrow's system allocator from then on (mimalloc keeps
     ~50 MB of freed pages), and pandas kept out (pyarrow imports it, ~45 MB, at its first array when installed).
@@ -1163,7 +1163,7 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
         below = sample.filter(pc.greater_equal(sample.row, header0))
     if not buffered or not len(below.row):  # fastexcel gives no columns then
         if out_path is not None:
-            with pa.OSFile(str(out_path), "wb") as sink, pa.ipc.new_stream(sink, pa.schema([])):
+            with pa.OSFile(str(out_path), "wb") as sink, pa.ipc.new_file(sink, pa.schema([])):
                 pass
         return SheetStream(abs_cols=[], names=[], schema=pa.schema([]), rows=0, errors=[],
                            batches=None if out_path is not None else [],
@@ -1197,7 +1197,8 @@ def _read(zf: zipfile.ZipFile, member: str, sst_member: str | None, styles_membe
     batches: list[Any] = []
     if out_path is not None:
         sink = pa.OSFile(str(out_path), "wb")
-        writer = pa.ipc.new_stream(sink, schema)
+        # the IPC file format (not the stream): its footer lets the parent read a big sheet a slice at a time
+        writer = pa.ipc.new_file(sink, schema)
     errors_by_col: dict[int, list[tuple[int, int, str]]] = {c: [] for c in range(first_col, width)}
     emitted = header0  # 0-based last sheet row written
 

@@ -40,7 +40,7 @@ def _ours(path: Path, name: str, header_row: int, **kw) -> tuple[xlsx_stream.She
     out = read_sheet(path, members[name], sst, styles, header_row, **kw)
     if out.out_path is not None:
         with pa.OSFile(out.out_path, "rb") as f:
-            table = pa.ipc.open_stream(f).read_all()
+            table = pa.ipc.open_file(f).read_all()
     else:
         table = pa.Table.from_batches(out.batches, out.schema)
     return out, table
@@ -362,7 +362,7 @@ def test_the_ipc_stream_is_what_the_parent_reads(tmp_path: Path):
     ipc = tmp_path / "sheet.arrows"
     out, table = _ours(path, "Gemengd", 2, out_path=ipc, batch_rows=500)
     assert out.batches is None and out.out_path == str(ipc)
-    df = pl.read_ipc_stream(ipc)
+    df = pl.read_ipc(ipc)
     assert df.height == out.rows == 1423
     assert df.columns == out.names
     assert df["getal"].dtype == pl.Float64 and df["datum"].dtype == pl.Datetime("ms")
@@ -544,7 +544,7 @@ def test_in_the_isolated_read_child(tmp_path: Path):
     rows, names = guard.run_isolated(_read_in_child, str(path), members["S"], sst, styles, str(ipc),
                                      preload=("pyarrow", "numpy"))
     assert rows == 3000 and names == ["Bijeenkomst", "Deelnemer", "Organisatie", "Datum", "Uren"]
-    df = pl.read_ipc_stream(ipc)
+    df = pl.read_ipc(ipc)
     _, expected, _ = _theirs(path, "S", 0)
     assert df.height == 3000 and df["Deelnemer"].to_list() == expected["Deelnemer"].to_pylist()
     assert df["Datum"].dtype == pl.Datetime("ms") and df["Uren"].sum() == pytest.approx(sum(r % 9 * 0.5 for r in

@@ -1,0 +1,161 @@
+"""A big streamed sheet is read, validated and written in slices: the same rows and problems as read whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import guard, read
+from etl.load import load_files
+from etl.validate import MAX_MESSAGES
+from tests.etl.messy import write_xlsx
+
+DEAL = [["Code", "Naam", "Start", "Einde", "Peildatum"],
+        ["CDTS", "City Deal Test (fictief)", dt.date(2021, 1, 1), dt.date(2023, 12, 31), dt.date(2022, 10, 31)]]
+MEETINGS = [["ID", "Datum", "Soort"]] + [[f"M{i}", dt.date(2022, 1, 1 + i), "kernteam"] for i in range(1, 6)]
+SLICE = 7  # rows per slice in these tests: every sheet below spans several
+
+
+def attendance(n: int, *, bad: dict[int, list] | None = None) -> list[list]:
+    """n data rows (Excel rows 3..n+2 under a title row), some replaced by `bad` (index -> row), a blank row and a
+    closing total row."""
+    rows: list[list] = [["Presentielijst"], ["Bijeenkomst", "Deelnemer", "Organisatie", "Rol", "Aanwezig"]]
+    for i in range(n):
+        rows.append((bad or {}).get(i, [f"m{i % 5 + 1}", f"persoon{i % 4}@voorbeeld.nl", f"Gemeente {i % 3}", "lid",
+                                        ["ja", "nee", "afgemeld"][i % 3]]))
+    rows.insert(12, [None, "  ", None, None, None])  # a blank Excel row 13, inside the second slice
+    rows.append(["Totaal", None, None, None, None])
+    return rows
+
+
+def leftovers() -> list[str]:
+    """Everything in the temporary folder (each test has its own, see load): the reader's files, the typed slices."""
+    return sorted(glob.glob(f"{tempfile.gettempdir()}/*"))
+
+
+def load(path: Path, db: Path, monkeypatch, sliced: bool, **kw):
+    own = path.parent / "tmp"
+    own.mkdir(exist_ok=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(own))  # other test workers use the shared one at the same time
+    monkeypatch.setattr(guard, "STREAM_BYTES", 0)  # every sheet is streamed by etl/xlsx_stream
+    monkeypatch.setattr(read, "CHUNK_ROWS", SLICE if sliced else 10**9)
+    seen: list[str] = []
+    real = read._finish_in_slices
+
+    def spy(t, file, source_sheet, sha):
+        seen.append(t.name)
+        return real(t, file, source_sheet, sha)
+
+    monkeypatch.setattr(read, "_finish_in_slices", spy)
+    result = load_files([path], db, **kw)
+    assert bool(seen) == sliced, seen
+    return result
+
+
+def rows_of(db: Path, table: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"SELECT * FROM raw.{table} ORDER BY source_row").fetchall()  # noqa: S608 - test constant
+    finally:
+        con.close()
+
+
+def problems(result) -> list[tuple]:
+    return [(p.file, p.sheet, p.row, p.column, p.message, p.severity) for p in result.problems + result.warnings]
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["load", "dry-run"])
+def test_sliced_load_writes_the_same_rows(tmp_path: Path, monkeypatch, dry_run: bool) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", {"Deal": DEAL, "Bijeenkomsten": MEETINGS, "Aanwezigheid": attendance(40)})
+    whole = load(path, tmp_path / "whole.duckdb", monkeypatch, sliced=False, dry_run=dry_run)
+    sliced = load(path, tmp_path / "sliced.duckdb", monkeypatch, sliced=True, dry_run=dry_run)
+    assert whole.status == sliced.status == "loaded", problems(sliced)
+    assert sliced.rows == whole.rows == {"Deal": 1, "Bijeenkomsten": 5, "Aanwezigheid": 40}
+    assert problems(sliced) == problems(whole)
+    if not dry_run:
+        assert [d["rows"] for d in sliced.deliveries] == [1, 5, 40]
+        got = rows_of(tmp_path / "sliced.duckdb", "attendance")
+        assert got == rows_of(tmp_path / "whole.duckdb", "attendance")
+        # Excel rows 3..12 and 14..43: the blank row 13 and the total row 44 are gone; "m1" spelled as "M1"
+        assert [r[1] for r in got] == [*range(3, 13), *range(14, 44)]
+        assert got[0][2] == "M1" and got[0][3] != "persoon0@voorbeeld.nl"  # pseudonymised
+    assert leftovers() == []
+
+
+def test_sliced_rejection_gives_the_same_problems_and_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    """Dangling references, missing values and unreadable values spread over the slices, more than MAX_MESSAGES of
+    one kind (the summary line counts over all slices): the same problems in the same order, the DB untouched."""
+    bad = {i: ["M1", "x", "Gemeente", "lid", "misschien"] for i in range(0, 130, 2)}  # 64 (one overwritten below) > 50
+    bad |= {3: ["M9", "p", "Gemeente", "lid", "ja"], 25: ["M77", "p", "Gemeente", "lid", "ja"],
+            26: ["M1", "p", None, "lid", "ja"], 39: ["M1", "p", "  ", "lid", "ja"]}
+    path = write_xlsx(tmp_path / "a.xlsx", {"Deal": DEAL, "Bijeenkomsten": MEETINGS, "Aanwezigheid": attendance(140, bad=bad)})
+    whole = load(path, tmp_path / "whole.duckdb", monkeypatch, sliced=False)
+    db = tmp_path / "sliced.duckdb"
+    first = load(write_xlsx(tmp_path / "ok.xlsx", {"Deal": DEAL, "Bijeenkomsten": MEETINGS}), db, monkeypatch,
+                 sliced=False)
+    assert first.status == "loaded"
+    stamp = db.read_bytes()
+    sliced = load(path, db, monkeypatch, sliced=True)
+    assert whole.status == sliced.status == "rejected"
+    assert problems(sliced) == problems(whole)
+    got = problems(sliced)
+    refs = [p for p in got if p[3] == "Bijeenkomst"]
+    assert [(p[2], p[4]) for p in refs] == [
+        (6, "Bijeenkomst 'M9' staat niet op het tabblad Bijeenkomsten (kolom ID); gebruik een bestaande ID of voeg "
+            "de rij daar toe"),
+        (29, "Bijeenkomst 'M77' staat niet op het tabblad Bijeenkomsten (kolom ID); gebruik een bestaande ID of voeg "
+             "de rij daar toe")]
+    assert [p[2] for p in got if p[3] == "Organisatie"] == [30, 43]
+    present = [p for p in got if p[3] == "Aanwezig"]
+    assert len(present) == MAX_MESSAGES + 1
+    assert present[0][2] == 3 and present[-1][2:5] == (None, "Aanwezig",
+                                                         "... en nog 14 rijen met hetzelfde probleem")
+    assert db.read_bytes() == stamp  # nothing written
+    assert leftovers() == []
+
+
+def test_sliced_duplicate_key_across_slices(tmp_path: Path, monkeypatch) -> None:
+    """A survey's (Respondent, Meting, Vraag) given twice, ten slices apart: one message naming both rows."""
+    head = [["Respondent", "Meting", "Vraag", "Antwoord"]]
+    body = [[f"r{i}", "2022-11", f"V{i % 3}", "eens"] for i in range(80)]
+    body[70] = ["r4", "2022-11", "V1", "oneens"]  # the same as row 4 of the data
+    path = write_xlsx(tmp_path / "e.xlsx", {"Deal": DEAL, "Enquete": head + body})
+    whole = load(path, tmp_path / "whole.duckdb", monkeypatch, sliced=False)
+    sliced = load(path, tmp_path / "sliced.duckdb", monkeypatch, sliced=True)
+    assert whole.status == sliced.status == "rejected"
+    assert problems(sliced) == problems(whole)
+    assert [(p.row, p.column, p.message) for p in sliced.problems] == [
+        (72, "Respondent", "De combinatie Respondent (persoonsgegeven, niet getoond), Meting 2022-11, Vraag V1 komt "
+                           "twee keer voor (rij 6 en 72); maak de rijen uniek of voeg ze samen")]
+
+
+def test_sliced_survey_loads_the_same_scores(tmp_path: Path, monkeypatch) -> None:
+    head = [["Respondent", "Meting", "Vraag", "Antwoord"]]
+    body = [[f"r{i}", "2022-11", f"V{i % 3}", ["eens", "oneens", "neutraal"][i % 3]] for i in range(30)]
+    path = write_xlsx(tmp_path / "e.xlsx", {"Deal": DEAL, "Enquete": head + body})
+    whole = load(path, tmp_path / "whole.duckdb", monkeypatch, sliced=False)
+    sliced = load(path, tmp_path / "sliced.duckdb", monkeypatch, sliced=True)
+    assert whole.status == sliced.status == "loaded", problems(sliced)
+    got = rows_of(tmp_path / "sliced.duckdb", "survey")
+    assert got == rows_of(tmp_path / "whole.duckdb", "survey") and len(got) == 30
+
+
+def test_read_file_gives_the_whole_sheet_of_a_sliced_read(tmp_path: Path, monkeypatch) -> None:
+    """read_file + validate (callers outside the loader) still see every row of a sheet read in slices."""
+    from etl.read import read_file
+    from etl.validate import Context, validate
+
+    path = write_xlsx(tmp_path / "a.xlsx", {"Aanwezigheid": attendance(20)})
+    monkeypatch.setattr(guard, "STREAM_BYTES", 0)
+    monkeypatch.setattr(read, "CHUNK_ROWS", SLICE)
+    [sheet] = read_file(path).sheets
+    assert sheet.chunks is not None and sheet.height == 20 and sheet.frame.height == 0
+    typed, _ = validate(sheet, Context())
+    assert typed["source_row"].to_list() == [*range(3, 13), *range(14, 24)]
+    sheet.close()
+    assert not Path(sheet.chunks.path).exists()
