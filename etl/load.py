@@ -460,10 +460,10 @@ def _skip_empty(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:
 
     When nothing else is delivered, loading would do nothing at all: that is an error, not a silent no-op.
     """
-    empty = [it for it in items if it.raw.height == 0]
+    empty = [it for it in items if it.raw.is_empty()]
     if not empty:
         return items, []
-    full = [it for it in items if it.raw.height > 0]
+    full = [it for it in items if not it.raw.is_empty()]
     if full:
         return full, [Problem(it.raw.file, it.raw.model.sheet, None, None,
                               f"Tabblad {it.raw.model.sheet} bevat geen gegevensrijen en is overgeslagen; "

@@ -56,6 +56,10 @@ class RawSheet:
         """The data rows taken from the sheet."""
         return self.chunks.height if self.chunks is not None else self.frame.height
 
+    def is_empty(self) -> bool:
+        """No data rows (for a sheet read in slices: without reading them all)."""
+        return not self.chunks.has_rows() if self.chunks is not None else self.frame.height == 0
+
     def close(self) -> None:
         """Remove what a sheet read in slices keeps on disk (the reader's IPC file)."""
         if self.chunks is not None:

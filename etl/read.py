@@ -444,7 +444,7 @@ class SheetChunks:
     """A big sheet's data rows, read from the reader's IPC file `step` rows at a time, as _finish would give them
     (row numbers, no empty or total rows, contract field names): the whole sheet is never in memory at once.
 
-    height: the rows kept (counted by one pass at the start). close() removes the file; so does garbage collection.
+    close() removes the file; so does garbage collection.
     """
 
     def __init__(self, path: str, t: RawTable, single: dict[str, int], step: int | None = None) -> None:
@@ -454,14 +454,20 @@ class SheetChunks:
         self._single = single
         self._total = _ipc_rows(path)
         self._closed = weakref.finalize(self, guard.unlink_quietly, path)
-        self.schema: dict[str, pl.DataType] = {}
-        self.height = 0
-        for df in self.frames():
-            self.height += df.height
-            self.schema = self.schema or dict(df.schema)
-        if not self.schema:
-            one = self._slice(0, 0)
-            self.schema = dict(one.schema)
+        self._height: int | None = None
+        self.schema: dict[str, pl.DataType] = dict(self._slice(0, 0).schema)
+
+    @property
+    def height(self) -> int:
+        """The rows kept: known once the rows were read through (validation does), else counted here."""
+        if self._height is None:
+            for _ in self.frames():
+                pass
+        return self._height or 0
+
+    def has_rows(self) -> bool:
+        """Whether any row is kept (reads up to the first slice that keeps one, usually the first)."""
+        return self._height > 0 if self._height is not None else next(self.frames(), None) is not None
 
     def _slice(self, start: int, n: int) -> pl.DataFrame:
         df = _numbered(self._t, pl.scan_ipc(self.path).slice(start, n).collect(), start)
@@ -472,10 +478,13 @@ class SheetChunks:
 
     def frames(self) -> Iterator[pl.DataFrame]:
         """The rows, in order, a slice at a time (slices left without rows are skipped)."""
+        kept = 0
         for start in range(0, self._total, self.step):
             df = self._slice(start, self.step)
             if df.height:
+                kept += df.height
                 yield df
+        self._height = kept
 
     def frame(self) -> pl.DataFrame:
         """All rows in one frame (for a caller that wants the whole sheet after all)."""

@@ -159,3 +159,15 @@ def test_read_file_gives_the_whole_sheet_of_a_sliced_read(tmp_path: Path, monkey
     assert typed["source_row"].to_list() == [*range(3, 13), *range(14, 24)]
     sheet.close()
     assert not Path(sheet.chunks.path).exists()
+
+
+def test_big_delivery_is_told_by_its_sheet_xml(tmp_path: Path, monkeypatch) -> None:
+    """The CLI returns polars' freed pages at once only for a workbook with a sheet the reader streams."""
+    from etl.cli import _big
+
+    path = write_xlsx(tmp_path / "a.xlsx", {"Aanwezigheid": attendance(20)})
+    csv = tmp_path / "aanwezigheid.csv"
+    csv.write_text("Bijeenkomst;Organisatie\nM1;Gemeente\n", encoding="utf-8")
+    assert not _big([path, csv])
+    monkeypatch.setattr(guard, "STREAM_BYTES", 1000)
+    assert _big([csv, path]) and not _big([csv])
