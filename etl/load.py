@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -659,15 +659,19 @@ def _fill_refs(ctx: Context, model: type[Sheet], items: list[_Item], batch_sheet
                 ctx.refs[c.ref] = values
 
 
-def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: bytes) -> pl.DataFrame:
-    """The raw table's rows in its column order (schema.raw_table_ddl), personal fields hashed."""
+def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: bytes,
+                memo: dict[str, dict[str, str | None]] | None = None) -> pl.DataFrame:
+    """The raw table's rows in its column order (schema.raw_table_ddl), personal fields hashed.
+
+    memo: per personal field, the pseudonyms made for earlier slices of the same sheet (etl.pseudo.pseudonymise).
+    """
     import polars as pl
 
     from etl.pseudo import pseudonymise
 
     cols = columns(model)
     frame = typed.with_columns(
-        [pseudonymise(typed[c.name], key) for c in cols if c.pii]
+        [pseudonymise(typed[c.name], key, None if memo is None else memo.setdefault(c.name, {})) for c in cols if c.pii]
         + [pl.lit(delivery_id, dtype=pl.Int32).alias("delivery_id"), pl.col("source_row").cast(pl.Int32)])
     derived = list(DERIVED.get(model.table, {}))
     for d in derived:
@@ -676,19 +680,42 @@ def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: 
     return frame.select("delivery_id", "source_row", *[c.name for c in cols], *derived)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str, spill: Path) -> None:
-    """Append a frame to a table (same column order) through a Parquet file beside the DB copy.
+def _insert(con: duckdb.DuckDBPyConnection, frames: pl.DataFrame | Iterable[pl.DataFrame], table: str,
+            spill: Path) -> None:
+    """Append a frame, or the slices of a big sheet, to a table (same column order) through Parquet files beside
+    the DB copy, in one INSERT.
 
     DuckDB's Arrow scan imports pyarrow (with numpy, a quarter of a second) just to read a polars frame;
-    polars writes Parquet natively and DuckDB reads it natively, so the load needs no pyarrow at all.
+    polars writes Parquet natively and DuckDB reads it natively, so the load needs no pyarrow at all. One INSERT
+    for all slices: DuckDB then writes the rows to the file as it goes; an INSERT per slice kept them in the
+    transaction until the commit (1M rows: ~0.4 s more and ~50 MiB more at the peak).
     """
-    path = spill.with_name(f"{spill.name}-{table}.parquet")
+    import polars as pl
+
+    paths: list[Path] = []
     try:
-        # row groups of 25k rows: DuckDB inserts them on both threads (in order); one group of 100k rows is one thread
-        frame.write_parquet(path, compression="uncompressed", statistics=False, row_group_size=25_000)
-        con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet($path)", {"path": str(path)})  # noqa: S608 - contract names
+        for frame in [frames] if isinstance(frames, pl.DataFrame) else frames:
+            paths.append(spill.with_name(f"{spill.name}-{table}-{len(paths)}.parquet"))
+            # row groups of 25k rows: DuckDB inserts them on both threads (in order); one group of 100k rows is one thread
+            frame.write_parquet(paths[-1], compression="uncompressed", statistics=False, row_group_size=25_000)
+            del frame
+        if paths:
+            con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet($paths)",  # noqa: S608 - contract names
+                        {"paths": [str(p) for p in paths]})
     finally:
-        path.unlink(missing_ok=True)
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+
+def _slices(model: type[Sheet], spilled: list[Path], delivery_id: int, key: bytes) -> Iterator[pl.DataFrame]:
+    """The table rows of a sheet validated in slices, slice by slice (each typed slice's file goes once read)."""
+    import polars as pl
+
+    memo: dict[str, dict[str, str | None]] = {}
+    for path in spilled:
+        typed = pl.read_parquet(path)
+        path.unlink()
+        yield table_frame(model, typed, delivery_id, key, memo)
 
 
 def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Problem], deal: str,
@@ -712,9 +739,8 @@ def _write(con: duckdb.DuckDBPyConnection, todo: list[_Item], warnings: list[Pro
         if it.typed is not None and it.typed.height:
             _insert(con, table_frame(model, it.typed, did, key), f"raw.{model.table}", spill)
         it.typed = None  # written: the next sheet need not share the memory with it
-        for path in it.spilled:  # a sheet read in slices: one slice in memory at a time
-            _insert(con, table_frame(model, pl.read_parquet(path), did, key), f"raw.{model.table}", spill)
-            path.unlink()
+        if it.spilled:  # a sheet read in slices: one slice in memory at a time
+            _insert(con, _slices(model, it.spilled, did, key), f"raw.{model.table}", spill)
         mine = [w for w in warnings if w.sheet == model.sheet and w.file == it.raw.file]
         if mine:
             wf = pl.DataFrame({"delivery_id": [did] * len(mine), "sheet": [w.sheet for w in mine],

@@ -56,18 +56,34 @@ def digest(value: str, key: bytes) -> str:
     return hmac.new(key, normalise_identity(value).encode("utf-8"), hashlib.sha256).hexdigest()[:HEX_CHARS]
 
 
-def pseudonymise(series: pl.Series, key: bytes) -> pl.Series:
-    """Replace every value by its keyed hash; each distinct value is hashed once, then mapped back."""
+MEMO_MAX = 200_000  # pseudonyms kept across the slices of a big sheet (a few thousand people is usual)
+
+
+def pseudonymise(series: pl.Series, key: bytes, memo: dict[str, str | None] | None = None) -> pl.Series:
+    """Replace every value by its keyed hash; each distinct value is hashed once, then mapped back.
+
+    memo: pseudonyms already made, shared by the slices of one column of a big sheet (etl/read.py SheetChunks), so
+    the same people are not hashed again in every slice; it stops growing at MEMO_MAX values.
+    """
     text = series.cast(pl.String)
     # distinct values first: a million attendance rows name a few thousand people
     distinct = text.drop_nulls().unique()
     # the keyed state is built once and copied per value: HMAC's key set-up was most of the cost of hmac.new
     base = hmac.new(key, digestmod=hashlib.sha256)
+    seen = memo if memo is not None else {}
     mapping = {}
     for v in distinct.to_list():
-        person = normalise_identity(v)
-        if person:  # an empty cell is no person: keep it empty rather than hashing ""
-            h = base.copy()
-            h.update(person.encode("utf-8"))
-            mapping[v] = h.hexdigest()[:HEX_CHARS]
+        if v in seen:
+            h = seen[v]
+        else:
+            person = normalise_identity(v)
+            h = None
+            if person:  # an empty cell is no person: keep it empty rather than hashing ""
+                d = base.copy()
+                d.update(person.encode("utf-8"))
+                h = d.hexdigest()[:HEX_CHARS]
+            if memo is not None and len(memo) < MEMO_MAX:
+                memo[v] = h
+        if h is not None:
+            mapping[v] = h
     return text.replace_strict(mapping, default=None, return_dtype=pl.String).alias(series.name)

@@ -171,3 +171,18 @@ def test_big_delivery_is_told_by_its_sheet_xml(tmp_path: Path, monkeypatch) -> N
     assert not _big([path, csv])
     monkeypatch.setattr(guard, "STREAM_BYTES", 1000)
     assert _big([csv, path]) and not _big([csv])
+
+
+def test_pseudonyms_kept_across_slices_are_the_same() -> None:
+    import polars as pl
+
+    from etl.pseudo import pseudonymise
+
+    key = b"k" * 32
+    first = pl.Series("p", ["a@x.nl", "B@x.nl ", None, "  "])
+    second = pl.Series("p", ["b@x.nl", "c@x.nl", "a@x.nl"])
+    memo: dict = {}
+    got = pseudonymise(first, key, memo).to_list() + pseudonymise(second, key, memo).to_list()
+    assert got == pseudonymise(first, key).to_list() + pseudonymise(second, key).to_list()
+    assert got[1] == got[4] and got[0] == got[6] and got[2] is None and got[3] is None
+    assert sorted(memo) == ["  ", "B@x.nl ", "a@x.nl", "b@x.nl", "c@x.nl"] and memo["  "] is None
