@@ -699,9 +699,17 @@ def _insert(con: duckdb.DuckDBPyConnection, frames: pl.DataFrame | Iterable[pl.D
             # row groups of 25k rows: DuckDB inserts them on both threads (in order); one group of 100k rows is one thread
             frame.write_parquet(paths[-1], compression="uncompressed", statistics=False, row_group_size=25_000)
             del frame
-        if paths:
-            con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet($paths)",  # noqa: S608 - contract names
-                        {"paths": [str(p) for p in paths]})
+        if len(paths) > 1:
+            # a sheet in slices: DuckDB buffers row groups per thread while it keeps their order; on one thread the
+            # INSERT of 1M rows peaked ~25 MiB lower, in the same time (Parquet reading is not what takes the time)
+            con.execute("SET threads = 1")
+        try:
+            if paths:
+                con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet($paths)",  # noqa: S608 - contract names
+                            {"paths": [str(p) for p in paths]})
+        finally:
+            if len(paths) > 1:
+                con.execute("RESET threads")
     finally:
         for path in paths:
             path.unlink(missing_ok=True)
