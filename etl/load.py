@@ -497,8 +497,15 @@ def _row_counts(items: list[_Item]) -> dict[str, int]:
     return {it.raw.model.sheet: it.raw.height for it in items}
 
 
+SPILL_PREFIX = "stuurhut-typed-"
+
+
 class _Spill:
-    """A private temporary folder for the typed slices of sheets read in slices, made on first use."""
+    """A private temporary folder for the typed slices of sheets read in slices, made on first use.
+
+    The rows in it are not yet pseudonymised: the folder is mode 0700, removed at the end of the load, and a folder
+    left by a killed load (its process id is in the name) is removed by the next load that needs one.
+    """
 
     def __init__(self) -> None:
         self.path: Path | None = None
@@ -506,7 +513,8 @@ class _Spill:
 
     def file(self) -> Path:
         if self.path is None:
-            self.path = Path(tempfile.mkdtemp(prefix="stuurhut-typed-"))  # mode 0700: the rows are not yet hashed
+            _remove_stale_spills()
+            self.path = Path(tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-"))
         self._n += 1
         return self.path / f"{self._n}.parquet"
 
@@ -514,6 +522,19 @@ class _Spill:
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path = None
+
+
+def _remove_stale_spills() -> None:
+    for path in Path(tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*"):
+        pid = path.name[len(SPILL_PREFIX):].split("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # its load is gone
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # PermissionError: another user's live process
+            pass
 
 
 def _validate_in_slices(it: _Item, ctx: Context, spill: _Spill | None) -> tuple[int, list[Problem]]:

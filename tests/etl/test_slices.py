@@ -186,3 +186,39 @@ def test_pseudonyms_kept_across_slices_are_the_same() -> None:
     assert got == pseudonymise(first, key).to_list() + pseudonymise(second, key).to_list()
     assert got[1] == got[4] and got[0] == got[6] and got[2] is None and got[3] is None
     assert sorted(memo) == ["  ", "B@x.nl ", "a@x.nl", "b@x.nl", "c@x.nl"] and memo["  "] is None
+
+
+def test_typed_slices_of_a_killed_load_are_removed_by_the_next(tmp_path: Path, monkeypatch) -> None:
+    """The typed slices are not yet pseudonymised: a folder left by a load that was killed goes with the next load
+    that slices; one of a load still running stays."""
+    import os
+    import subprocess
+    import sys
+
+    from etl.load import SPILL_PREFIX
+
+    path = write_xlsx(tmp_path / "a.xlsx", {"Deal": DEAL, "Bijeenkomsten": MEETINGS, "Aanwezigheid": attendance(20)})
+    own = tmp_path / "tmp"
+    own.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    stale = own / f"{SPILL_PREFIX}{gone}-abc"
+    live = own / f"{SPILL_PREFIX}{os.getppid()}-def"
+    for d in (stale, live):
+        d.mkdir()
+        (d / "1.parquet").write_bytes(b"x")
+    result = load(path, tmp_path / "x.duckdb", monkeypatch, sliced=True)
+    assert result.status == "loaded", problems(result)
+    assert leftovers() == [str(live)]
+
+
+def test_whole_sheet_problems_of_a_sliced_sheet_come_once(tmp_path: Path, monkeypatch) -> None:
+    """A missing required column and an unchecked reference are said once, as for the sheet read whole."""
+    rows = [r[:2] + r[3:] for r in attendance(30)]  # no Organisatie column
+    path = write_xlsx(tmp_path / "a.xlsx", {"Deal": DEAL, "Aanwezigheid": rows})
+    whole = load(path, tmp_path / "whole.duckdb", monkeypatch, sliced=False)
+    sliced = load(path, tmp_path / "sliced.duckdb", monkeypatch, sliced=True)
+    assert problems(sliced) == problems(whole)
+    assert [(p[2], p[3], p[5]) for p in problems(sliced)] == [(2, "Organisatie", "error"), (None, "Bijeenkomst", "warning")]
+    assert problems(sliced)[1][4] == ("Bijeenkomst kon niet worden gecontroleerd: het tabblad Bijeenkomsten is nog "
+                                      "niet aangeleverd voor deze deal")
