@@ -196,10 +196,11 @@ def run(small: bool = False, repeat: int = 3) -> Section:
                      f"({bare_tree / arrow:.1f}x de Arrow-grootte); load {load1m:.2f} s ({load1m / bare1m:.2f}x de kale read)")
     sec.notes.append(f"grootste enkele proces bij load {_n(n1m)} rijen: {max(m1m['load_rss']):.0f} MiB RSS (het "
                      "hoofdproces: het leest, valideert en schrijft een groot blad in plakken van "
-                     f"{_n(CHUNK_ROWS)} rijen uit het Arrow-bestand van het leeskind; het leeskind leest een blad vanaf "
-                     "32 MB XML stroomsgewijs, etl/xlsx_stream, en houdt zo'n 140 MiB eigen geheugen terwijl het "
-                     f"hoofdproces rond 100 MiB wacht: die twee samen begrenzen de piek nu); bij {_n(n100)} rijen "
-                     f"{max(m100['load_rss']):.0f} MiB")
+                     f"{_n(CHUNK_ROWS)} rijen uit het Arrow-bestand van het leeskind, en DuckDB's INSERT en de "
+                     "vernieuwde marts bepalen nu zijn piek; het leeskind leest een blad vanaf 32 MB XML stroomsgewijs, "
+                     "etl/xlsx_stream, met zo'n 140 MiB eigen geheugen, en bij zo'n groot blad importeert het "
+                     "hoofdproces polars en duckdb pas als het leeskind klaar is, zodat die twee niet samen pieken); "
+                     f"bij {_n(n100)} rijen {max(m100['load_rss']):.0f} MiB")
     cpu100 = median(m100["load_cpu"]) / median(m100["bare_cpu"])
     sec.notes.append(f"zelfde {_n(n100)} rijen in CPU-tijd (user+sys van de procesboom, minder gevoelig voor een drukke "
                      f"machine): load {median(m100['load_cpu']):.2f} s / kaal {median(m100['bare_cpu']):.2f} s = "

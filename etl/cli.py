@@ -33,6 +33,18 @@ def _big(files: list[Path]) -> bool:
     return False
 
 
+def _await_parses(begun: dict) -> None:
+    """Wait for the reader children begun early (their results, or failures, are kept for the loader)."""
+    from etl.begin import Parsing
+
+    for b in begun.values():
+        if isinstance(b, Parsing):
+            try:
+                b.tables()
+            except Exception:  # noqa: BLE001, S110 - kept by the child's handle; the loader reports it
+                pass
+
+
 def _handler(target: str):
     """'module:function' resolved only when the subcommand runs (heavy imports stay off the start path)."""
 
@@ -132,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
             # peak). Pages go back at once instead; jemalloc reads this when polars is first imported, which is
             # later. Only for a big delivery: for 100k rows it cost ~10% of the load time.
             os.environ.setdefault("_RJEM_MALLOC_CONF", JEMALLOC_CONF)
+            # and the parse ends before the loader imports polars and duckdb: those imports (~100 MiB) then no
+            # longer sit beside the reader child's ~140 MiB; for 1M rows the peak drops ~40 MiB for ~0.5 s more
+            _await_parses(args.begun)
     try:
         code = int(args.run(args) or 0)
         if argv is None and args.command == "load":

@@ -222,3 +222,18 @@ def test_whole_sheet_problems_of_a_sliced_sheet_come_once(tmp_path: Path, monkey
     assert [(p[2], p[3], p[5]) for p in problems(sliced)] == [(2, "Organisatie", "error"), (None, "Bijeenkomst", "warning")]
     assert problems(sliced)[1][4] == ("Bijeenkomst kon niet worden gecontroleerd: het tabblad Bijeenkomsten is nog "
                                       "niet aangeleverd voor deze deal")
+
+
+def test_a_parse_awaited_before_the_loader_starts_loads_the_same(tmp_path: Path, monkeypatch) -> None:
+    """The CLI lets the reader child of a big delivery finish before importing the loader: its result is kept."""
+    from etl.begin import Parsing, begin_early
+    from etl.cli import _await_parses
+
+    path = write_xlsx(tmp_path / "a.xlsx", {"Deal": DEAL, "Bijeenkomsten": MEETINGS, "Aanwezigheid": attendance(20)})
+    begun = begin_early([path])
+    [parsing] = begun.values()
+    assert isinstance(parsing, Parsing)
+    _await_parses(begun)
+    assert parsing.child is None or parsing.child.pid is None  # collected
+    result = load_files([path], tmp_path / "x.duckdb", begun=begun)
+    assert result.status == "loaded" and result.rows["Aanwezigheid"] == 20
