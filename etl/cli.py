@@ -140,10 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         args.begun = begin_early(args.files)
         if argv is None and _big(args.files):
             # polars' allocator (jemalloc) keeps freed pages for seconds by default: the slices of a big sheet
-            # (etl/read.py SheetChunks), each freed before the next, then pile up (1M rows: ~25 MiB more at the
+            # (etl/read.py SheetChunks), each freed before the next, then pile up (1M rows: ~45 MiB more at the
             # peak). Pages go back at once instead; jemalloc reads this when polars is first imported, which is
             # later. Only for a big delivery: for 100k rows it cost ~10% of the load time.
-            os.environ.setdefault("_RJEM_MALLOC_CONF", JEMALLOC_CONF)
+            # appended: later settings win, and a parent process that imported polars passes its defaults down
+            conf = os.environ.get("_RJEM_MALLOC_CONF")
+            os.environ["_RJEM_MALLOC_CONF"] = f"{conf},{JEMALLOC_CONF}" if conf else JEMALLOC_CONF
             # and the parse ends before the loader imports polars and duckdb: those imports (~100 MiB) then no
             # longer sit beside the reader child's ~140 MiB; for 1M rows the peak drops ~40 MiB for ~0.5 s more
             _await_parses(args.begun)
