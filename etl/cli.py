@@ -25,6 +25,9 @@ def _big(files: list[Path]) -> bool:
 
     for f in files:
         try:
+            # a regular workbook file only: opening a named pipe (or a CSV read as a zip) would block or waste time
+            if f.suffix.lower() not in (".xlsx", ".xlsm") or not f.is_file():
+                continue
             with zipfile.ZipFile(f) as zf:
                 if any(i.file_size >= guard.STREAM_BYTES for i in zf.infolist() if i.filename.startswith("xl/worksheets/")):
                     return True
