@@ -469,6 +469,45 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIME
 
 
 CHILD_OUT: str | None = None  # in a run_isolated child: its result file; side files (streamed sheets) start with it
+# temporary files of the reader, named "<prefix><pid of the process that made them>-...": the result of a child
+# and its side files (a streamed sheet), and a side file made in-process
+READ_PREFIX = "stuurhut-read-"
+SHEET_PREFIX = "stuurhut-sheet-"
+_swept = False
+
+
+def remove_leftovers(prefix: str) -> None:
+    """Remove the temporary files and folders named "<prefix><pid>-..." whose process has ended: what a load or a
+    server that was killed (SIGKILL, out of memory) left behind. Those of live processes stay."""
+    import shutil
+
+    for path in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        pid = path.name[len(prefix):].split("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            unlink_quietly(str(path))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's live process
+        return True
+    return True
+
+
+def _sweep_once() -> None:
+    """The reader's leftovers of ended processes, once per process (a glob of the temporary folder)."""
+    global _swept
+    if not _swept:
+        _swept = True
+        remove_leftovers(READ_PREFIX)
+        remove_leftovers(SHEET_PREFIX)
 
 
 def side_file(suffix: str) -> str:
@@ -476,7 +515,7 @@ def side_file(suffix: str) -> str:
     result file, so a failed or cancelled child's side files go with it; outside a child a plain temp file."""
     if CHILD_OUT is not None:
         return f"{CHILD_OUT}.{suffix}"
-    fd, path = tempfile.mkstemp(prefix="stuurhut-sheet-", suffix=f".{suffix}")
+    fd, path = tempfile.mkstemp(prefix=f"{SHEET_PREFIX}{os.getpid()}-", suffix=f".{suffix}")
     os.close(fd)
     return path
 
@@ -500,7 +539,7 @@ class Isolated:
 
     def __init__(self, fn: Callable[..., Any], *args: Any, timeout: float = CHILD_TIMEOUT, memory: int = CHILD_MEMORY,
                  preload: tuple[str, ...] = ()):
-        fd, self.out_path = tempfile.mkstemp(prefix="stuurhut-read-", suffix=".pickle")
+        fd, self.out_path = tempfile.mkstemp(prefix=f"{READ_PREFIX}{os.getpid()}-", suffix=".pickle")
         os.close(fd)
         self.deadline = time.monotonic() + timeout
         self.value: Any = None
@@ -531,6 +570,7 @@ class Isolated:
                 code = 0
             finally:
                 os._exit(code)
+        _sweep_once()  # while the child works: a killed parent's leftovers (they may hold a delivery's rows)
 
     def result(self) -> Any:
         """The child's return value (waits for it once); raises ChildFailed like run_isolated."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl import guard
 from etl.begin import Parsing, UsageError, check_paths
 from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns
 from etl.problems import Problem, RawSheet, ReadResult
@@ -513,7 +514,7 @@ class _Spill:
 
     def file(self) -> Path:
         if self.path is None:
-            _remove_stale_spills()
+            guard.remove_leftovers(SPILL_PREFIX)
             self.path = Path(tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-"))
         self._n += 1
         return self.path / f"{self._n}.parquet"
@@ -522,19 +523,6 @@ class _Spill:
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path = None
-
-
-def _remove_stale_spills() -> None:
-    for path in Path(tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*"):
-        pid = path.name[len(SPILL_PREFIX):].split("-")[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:  # its load is gone
-            shutil.rmtree(path, ignore_errors=True)
-        except OSError:  # PermissionError: another user's live process
-            pass
 
 
 def _validate_in_slices(it: _Item, ctx: Context, spill: _Spill | None) -> tuple[int, list[Problem]]:

@@ -293,3 +293,25 @@ def test_first_reader_forked_before_the_db_thread_starts(workbook: Path, tmp_pat
     assert r.status == "rejected"  # Bijeenkomsten twice in one batch; both files were read
     assert seen[0] == []
     assert len(seen) == 2
+
+
+def test_reader_files_of_a_killed_process_are_removed_and_a_live_ones_kept(tmp_path, monkeypatch) -> None:
+    """The reader's temporary files carry the pid of the process that made them; a killed load or server leaves
+    them behind (they may hold a delivery's rows), and the next reader of any process removes them."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from etl import guard
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(guard, "_swept", False)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    dead = [tmp_path / f"{guard.READ_PREFIX}{gone}-ab12.pickle", tmp_path / f"{guard.READ_PREFIX}{gone}-ab12.pickle.ipc",
+            tmp_path / f"{guard.SHEET_PREFIX}{gone}-cd34.ipc"]
+    live = [tmp_path / f"{guard.READ_PREFIX}{os.getppid()}-ef56.pickle", tmp_path / "stuurhut-read-old.pickle"]
+    for p in dead + live:
+        p.write_bytes(b"rows")
+    assert guard.run_isolated(len, "abc") == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in live)  # its own result is gone too
