@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections import Counter
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -150,7 +151,9 @@ def test_sessions_render_every_page_while_deliveries_load(tmp_path: Path, monkey
                         errors.append(f"session {n} page {spec.key}: title {[t.value for t in at.title]}")
                     renders[spec.key] += 1
                 except Exception as exc:  # noqa: BLE001 - collected and reported below
-                    errors.append(f"session {n} page {spec.key}: {type(exc).__name__}: {exc}")
+                    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                        for f in reversed(traceback.extract_tb(exc.__traceback__)[-4:]))
+                    errors.append(f"session {n} page {spec.key}: {type(exc).__name__}: {exc} (at {where})")
             rounds += 1
 
     threads = [threading.Thread(target=loader)] + [threading.Thread(target=session, args=(n,)) for n in range(SESSIONS)]
