@@ -237,3 +237,29 @@ def test_a_parse_awaited_before_the_loader_starts_loads_the_same(tmp_path: Path,
     assert parsing.child is None or parsing.child.pid is None  # collected
     result = load_files([path], tmp_path / "x.duckdb", begun=begun)
     assert result.status == "loaded" and result.rows["Aanwezigheid"] == 20
+
+
+def test_the_insert_memory_limit_grows_with_the_rows_width(tmp_path: Path) -> None:
+    """The sliced INSERT runs under a memory limit (DuckDB then lets written blocks go); a sheet of long texts must
+    get a limit it cannot run out of, or its load would fail with DuckDB's out-of-memory error."""
+    import duckdb
+    import polars as pl
+
+    from etl.load import INSERT_MEMORY_FLOOR, _insert_memory
+
+    narrow, wide, same = tmp_path / "narrow.parquet", tmp_path / "wide.parquet", tmp_path / "same.parquet"
+    pl.DataFrame({"a": [f"M{i:05d}" for i in range(50_000)]}).write_parquet(narrow, row_group_size=25_000)
+    text = "een lang open antwoord " * 17  # ~400 characters, different in every row (as open answers are)
+    pl.DataFrame({f"t{j}": [f"{i} {text}" for i in range(26_000)] for j in range(3)}).write_parquet(
+        wide, row_group_size=25_000, compression="uncompressed")
+    pl.DataFrame({f"t{j}": [text] * 26_000 for j in range(3)}).write_parquet(same, row_group_size=25_000)
+    con = duckdb.connect(str(tmp_path / "t.duckdb"))
+    assert _insert_memory(con, [narrow, narrow]) == INSERT_MEMORY_FLOOR
+    limit = _insert_memory(con, [wide, wide])
+    assert limit > 2 * 25_000 * 3 * len(text)  # a whole row group of the Parquet file, twice over, at least
+    for path, mib in ((wide, limit // 2**20), (same, _insert_memory(con, [same]) // 2**20)):
+        con.execute("CREATE OR REPLACE TABLE t AS SELECT * FROM read_parquet($p) LIMIT 0", {"p": str(path)})
+        con.execute("SET threads = 1")
+        con.execute(f"SET memory_limit = '{mib}MiB'")
+        con.execute("INSERT INTO t SELECT * FROM read_parquet($p)", {"p": [str(path), str(path)]})
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (52_000,)
