@@ -196,7 +196,8 @@ def run(small: bool = False, repeat: int = 3) -> Section:
                      f"({bare_tree / arrow:.1f}x de Arrow-grootte); load {load1m:.2f} s ({load1m / bare1m:.2f}x de kale read)")
     sec.notes.append(f"grootste enkele proces bij load {_n(n1m)} rijen: {max(m1m['load_rss']):.0f} MiB RSS (het "
                      "hoofdproces: het leest, valideert en schrijft een groot blad in plakken van "
-                     f"{_n(CHUNK_ROWS)} rijen uit het Arrow-bestand van het leeskind, en DuckDB's INSERT en de "
+                     f"{_n(CHUNK_ROWS)} rijen uit het Arrow-bestand van het leeskind, en DuckDB's INSERT (op één thread, met een geheugenlimiet naar wat "
+                     "die moet vasthouden) en de "
                      "vernieuwde marts bepalen nu zijn piek; het leeskind leest een blad vanaf 32 MB XML stroomsgewijs, "
                      "etl/xlsx_stream, met zo'n 140 MiB eigen geheugen, en bij zo'n groot blad importeert het "
                      "hoofdproces polars en duckdb pas als het leeskind klaar is, zodat die twee niet samen pieken); "
