@@ -91,6 +91,7 @@ def open_expanders(page) -> None:
     """Open every closed expander (charts and tables inside them render then) and wait for the charts."""
     page.evaluate("""() => document.querySelectorAll('[data-testid="stExpander"] details:not([open]) > summary')
         .forEach(s => s.click())""")
+    shots.settle(page)  # each opened expander reruns the page (its table is drawn only while open): await the reruns
     page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
         .every(e => e.querySelector('svg'))""", timeout=30000)  # vega-embed names a chart when it draws it
     page.wait_for_timeout(500)

@@ -149,12 +149,16 @@ def test_no_script_runs_and_no_element_is_injected(browser_page, spec):
     base, page, dialogs = browser_page
     page.goto(f"{base}/{spec.url_path}?deal={DEAL}")
     shots.settle(page)
-    for summary in page.locator('[data-testid="stExpander"] summary').all():  # the data behind every chart too
+    # the data behind every chart too: opening one reruns the page (its table is drawn only while open), so one at a
+    # time, last to first (no index shifts), each rerun awaited; a fixed pause after clicking them all in a row let a
+    # click land on a page still rerunning, and the table with the titles was sometimes not drawn yet
+    summaries = page.locator('[data-testid="stExpander"] summary')
+    for i in reversed(range(summaries.count())):
         try:
-            summary.click(timeout=2000)
+            summaries.nth(i).click(timeout=2000)
         except Exception:  # noqa: BLE001 - an expander under an open dialog is inert; its page is checked anyway
-            pass
-    page.wait_for_timeout(800)
+            continue
+        shots.settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator('img[src="x"]').count() == 0
