@@ -13,7 +13,7 @@ import tempfile
 import time
 import traceback
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -309,13 +309,16 @@ def _sheet_head(zf: zipfile.ZipFile, member: str) -> dict[int, dict[int, Any]]:
     return rows
 
 
-def shared_strings(zf: zipfile.ZipFile, member: str, upto: int) -> list[str]:
-    """The first upto+1 shared strings (streamed: a big table is not read further than needed)."""
+def iter_shared_strings(zf: zipfile.ZipFile, member: str, text_of: Callable[[Any], str] | None = None,
+                        chunk: int = 1 << 16) -> Iterator[str]:
+    """The shared strings table's strings in order, streamed: rich text runs joined, phonetic runs (rPh) left out.
+
+    text_of: how the text of one <t> element is taken (default: as it stands; etl/xlsx_stream trims it as calamine).
+    """
     parser = XMLPullParser(events=("start", "end"))
-    out: list[str] = []
     texts: list[str] = []
     in_rph = 0
-    for b in _read_chunks(zf, member, 1 << 16):
+    for b in _read_chunks(zf, member, chunk):
         parser.feed(b)
         for ev, el in parser.read_events():
             tag = _ns_local(el.tag)
@@ -328,12 +331,19 @@ def shared_strings(zf: zipfile.ZipFile, member: str, upto: int) -> list[str]:
             if tag == "rPh":
                 in_rph -= 1
             elif tag == "t" and not in_rph and el.text:
-                texts.append(el.text)
+                texts.append(el.text if text_of is None else text_of(el))
             elif tag == "si":
-                out.append("".join(texts))
+                yield "".join(texts)
                 el.clear()
-                if len(out) > upto:
-                    return out
+
+
+def shared_strings(zf: zipfile.ZipFile, member: str, upto: int) -> list[str]:
+    """The first upto+1 shared strings (streamed: a big table is not read further than needed)."""
+    out: list[str] = []
+    for text in iter_shared_strings(zf, member):
+        out.append(text)
+        if len(out) > upto:
+            break
     return out
 
 

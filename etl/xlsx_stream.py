@@ -57,7 +57,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import XMLPullParser
 
 from etl import guard
 
@@ -184,38 +183,24 @@ def read_styles(zf: zipfile.ZipFile, member: str | None) -> list[int]:
     return formats
 
 
+def _t_text(el: Any) -> str:
+    """A <t> element's text as calamine gives it: trimmed of XML whitespace unless xml:space="preserve"."""
+    return el.text if el.get(_XML_SPACE) == "preserve" else el.text.strip(_XML_WS)
+
+
 def read_shared_strings(zf: zipfile.ZipFile, member: str | None) -> Any:
     """The shared strings table as one Arrow string array (rich text runs joined, phonetic runs left out)."""
     import pyarrow as pa
 
     if not member or member not in zf.namelist():
         return pa.array([], pa.string())
-    parser = XMLPullParser(events=("start", "end"))
     blocks: list[Any] = []
     out: list[str] = []
-    texts: list[str] = []
-    in_rph = 0
-    with zf.open(member) as f:
-        while b := f.read(1 << 20):
-            parser.feed(b)
-            for ev, el in parser.read_events():
-                tag = _local(el.tag)
-                if ev == "start":
-                    if tag == "si":
-                        texts = []
-                    elif tag == "rPh":
-                        in_rph += 1
-                    continue
-                if tag == "rPh":
-                    in_rph -= 1
-                elif tag == "t" and not in_rph and el.text:
-                    texts.append(el.text if el.get(_XML_SPACE) == "preserve" else el.text.strip(_XML_WS))
-                elif tag == "si":
-                    out.append(ooxml_unescape("".join(texts)))
-                    el.clear()
-                    if len(out) >= 65536:
-                        blocks.append(pa.array(out, pa.string()))
-                        out = []
+    for text in guard.iter_shared_strings(zf, member, _t_text, chunk=1 << 20):
+        out.append(ooxml_unescape(text))
+        if len(out) >= 65536:
+            blocks.append(pa.array(out, pa.string()))
+            out = []
     blocks.append(pa.array(out, pa.string()))
     return pa.concat_arrays(blocks)
 
