@@ -24,18 +24,19 @@ TARGET_RATIO = 0.10
 
 INDICATOR_FACTS = ("meetings", "attendance", "survey", "milestones", "budget", "communication", "partners",
                    "end_results", "bottlenecks")
-# The fact tables behind each page's figures (pages without facts have no naive reference).
+# The raw tables behind each page's figures: those its SQL (dashboard/sql) reads through the stg_ macros (pages
+# without facts have no naive reference).
 PAGE_FACTS: dict[str, tuple[str, ...]] = {
     "overzicht": INDICATOR_FACTS,
     "begroting": ("budget", "contributions"),
     "bijeenkomsten": ("meetings", "attendance"),
-    "enquete": ("survey",),
+    "enquete": ("survey", "questions"),  # stg_survey matches answers to the Vragen sheet (theme, scale)
     "presentatie": INDICATOR_FACTS,
-    "ontwikkelteams": ("parts", "milestones", "meetings"),
-    "eindresultaten": ("end_results",),
+    "ontwikkelteams": ("parts", "milestones", "meetings", "end_results"),  # team_overview: end results per team
+    "eindresultaten": ("end_results", "milestones", "parts"),  # end_results_register: their milestones and teams
     "communicatie": ("communication", "partners", "contacts"),
     "vergelijking": INDICATOR_FACTS,
-    "catalogus": ("end_results",),
+    "catalogus": ("end_results", "parts", "deal"),  # compare_catalogue: per deal, with the teams' names
     "gegevens": (),
     "aanleveren": (),
     "beheer": (),
