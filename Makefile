@@ -24,8 +24,11 @@ install-test: $(VENV)/.installed-test bytecode
 # An editable install leaves our own modules as source, and where PYTHONDONTWRITEBYTECODE is set (it is on these
 # machines) Python never caches their bytecode: every `stuurhut` process compiled etl/ and dashboard/ again, ~0.2 s
 # of CPU per load. compileall writes the __pycache__ a wheel install would have; it redoes only changed files.
+# Beside it, the snapshot of the contract's sheets and columns that lets a load run without pydantic
+# (etl/contract_view.py; without a current one the loader derives it from the models, as before).
 bytecode: $(VENV)/.installed
 	$(BIN)/python -m compileall -q -j 0 etl dashboard >/dev/null
+	$(BIN)/python -m etl.contract_view >/dev/null
 
 $(DB): | $(VENV)/.installed bytecode
 	$(BIN)/stuurhut demo --db $(DB)

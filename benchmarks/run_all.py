@@ -78,8 +78,11 @@ def compile_bytecode() -> None:
     PYTHONDONTWRITEBYTECODE, so Python never caches it by itself)."""
     import compileall
 
+    from etl import contract_view
+
     for package in ("etl", "dashboard"):
         compileall.compile_dir(ROOT / package, quiet=1)
+    contract_view.write_snapshot()  # and the contract's snapshot, as `make bytecode` writes it
 
 
 def _failed(title: str, exc: BaseException) -> Section:

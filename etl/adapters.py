@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.contract import fold
+from etl.contract_view import fold
 from etl.exports import GOOGLE_TIME, MS_DONE, MS_ID, MS_META
 from etl.problems import Problem
 

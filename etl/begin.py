@@ -26,8 +26,9 @@ CSV_EXT = {".csv"}
 NOT_A_SPREADSHEET = "is geen Excel-, ODS- of CSV-bestand; sla het op als .xlsx en lever het opnieuw aan"
 # imported by the child before its address-space limit is set, so their mappings do not count against the parse
 CHILD_PRELOAD = ("fastexcel",)
-# the child imports the contract and pyarrow (without numpy) while calamine parses (see _parse_in_child), so after
-# the limit: the limit grants the ~180 MB of address space they map
+# the child imports the contract's view and pyarrow (without numpy) while calamine parses (see _parse_in_child), so
+# after the limit: the limit grants the ~180 MB of address space they map (pydantic included, which the view needs
+# only without a current snapshot, etl/contract_view.py)
 AFTER_LIMIT_SPACE = 256 * 1024**2
 
 
@@ -164,11 +165,12 @@ def _begin_workbook(path: Path, isolate: bool) -> ReadResult | Parsing:
 
 
 def _parse_in_child(path: str) -> tuple[list[RawTable], list[Problem]]:
-    """etl.parse.parse_workbook in the reader child, with the contract (0.1 s) and pyarrow imported beside calamine.
+    """etl.parse.parse_workbook in the reader child, with the contract's view and pyarrow imported beside calamine.
 
     The parent need not import the contract to fork this. The biggest sheet's parse begins first, from a guessed
     header row (the first row with two filled cells), on a thread: calamine parses without the GIL while this
-    thread imports the contract, which tells the real header row; a wrong guess is dropped and parsed again.
+    thread imports etl.parse and the contract's view (etl/contract_view.py: a snapshot, or pydantic's models
+    without one), which tell the real header row; a wrong guess is dropped and parsed again.
     """
     import importlib
     import sys

@@ -15,31 +15,15 @@ A field's metadata lives in `json_schema_extra`:
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from etl.catalogue import CODES
 
-Kind = Literal[
-    "text",  # free text, trimmed
-    "code",  # short identifier, trimmed, case kept
-    "year",  # integer 2000-2100
-    "count",  # integer >= 0
-    "money",  # Dutch or plain amount, >= 0, two decimals ("€ 1.234,56")
-    "number",  # any Dutch or plain number (targets)
-    "percent",  # 0.4, 40 or "40%" -> fraction 0..1
-    "date",  # Excel date or "17-12-2021", "17 december 2021", "2021-12-17"
-    "date_or_quarter",  # a date or "2022-Q2" / "Q2 2022" (-> last day of the quarter)
-    "month",  # a measurement period "2021-11" (also a date -> its month)
-    "score",  # integer 1-5
-    "bool",  # ja/nee, yes/no, true/false, 1/0
-    "enum",  # one of `allowed`, any case
-]
+# re-exported: the column type, name key and storage types live beside the pydantic-free view of the contract
+from etl.contract_view import DERIVED, DUCKDB_TYPES, Column, Kind, fold  # noqa: F401
 
 PART_KINDS = ("ontwikkelteam", "atelier", "casus", "kernteam", "directeurenoverleg", "communicatie", "overig")
 PARTNER_KINDS = (
@@ -379,23 +363,6 @@ SHEETS: tuple[type[Sheet], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Column:
-    """A contract column as the ETL uses it (derived from a model field)."""
-
-    sheet: str
-    name: str  # field name = raw column name
-    header: str  # Dutch header
-    aliases: tuple[str, ...]
-    kind: Kind
-    required: bool
-    allowed: tuple[str, ...]
-    ref: str | None
-    pii: bool
-    help_nl: str
-    help_en: str
-
-
 def columns(model: type[Sheet]) -> tuple[Column, ...]:
     out = []
     for name, f in model.model_fields.items():
@@ -406,12 +373,6 @@ def columns(model: type[Sheet]) -> tuple[Column, ...]:
             help_nl=f.description or "", help_en=x.get("help_en", ""),
         ))
     return tuple(out)
-
-
-def fold(text: str) -> str:
-    """Match key for sheet and column names: lower case, no accents, spaces or punctuation."""
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", t.lower())
 
 
 SHEET_BY_KEY: dict[str, type[Sheet]] = {}
@@ -430,16 +391,3 @@ def by_sheet(name: str) -> type[Sheet]:
         if m.sheet == name:
             return m
     raise KeyError(name)
-
-
-DUCKDB_TYPES: dict[str, str] = {
-    "text": "VARCHAR", "code": "VARCHAR", "year": "INTEGER", "count": "INTEGER", "money": "DECIMAL(18,2)",
-    "number": "DOUBLE", "percent": "DOUBLE", "date": "DATE", "date_or_quarter": "DATE", "month": "VARCHAR",
-    "score": "INTEGER", "bool": "BOOLEAN", "enum": "VARCHAR",
-}
-
-# Columns the loader adds to a sheet's raw table besides the contract fields.
-DERIVED: dict[str, dict[str, str]] = {
-    # numeric value of an answer: a number, or a Likert/ja-nee label mapped to 1-5 / 1-0
-    "survey": {"score": "DOUBLE"},
-}

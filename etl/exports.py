@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from etl.contract import Contact, Sheet, SurveyAnswer, fold
+from etl.contract_view import fold
 
 MS_ID = {"id"}
 MS_START = {"starttime", "begintijd", "starttijd"}
@@ -12,7 +12,8 @@ MS_DONE = {"completiontime", "tijdvanvoltooien", "voltooiingstijd", "eindtijd"}
 MS_META = MS_ID | MS_START | MS_DONE | {"lastmodifiedtime", "tijdstipvanlaatstewijziging", "laatstgewijzigd"}
 GOOGLE_TIME = {"timestamp", "tijdstempel"}
 
-MODEL: dict[str, type[Sheet]] = {"microsoft_forms": SurveyAnswer, "google_forms": SurveyAnswer, "mailchimp": Contact}
+# the contract sheet each export delivers
+MODEL: dict[str, str] = {"microsoft_forms": "Enquete", "google_forms": "Enquete", "mailchimp": "Contacten"}
 
 
 def detect(headers: list[Any]) -> str | None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from etl import guard
 from etl.begin import Parsing, UsageError, check_paths
-from etl.contract import DERIVED, SHEETS, Deal, Sheet, by_sheet, columns
+from etl.contract_view import DERIVED, SheetView, by_sheet, columns, sheets
 from etl.problems import Problem, RawSheet, ReadResult
 
 # polars (and etl.validate/etl.read, which import it) is imported inside the functions that use it: load_files
@@ -28,7 +28,7 @@ from etl.problems import Problem, RawSheet, ReadResult
 
 # Sheets others refer to are validated first so their keys can resolve references in the same batch.
 REFERENCED = ("Deal", "Onderdelen", "Partners", "Eindresultaten", "Bijeenkomsten", "Vragen")
-ORDER = {name: i for i, name in enumerate(REFERENCED + tuple(m.sheet for m in SHEETS if m.sheet not in REFERENCED))}
+ORDER = {name: i for i, name in enumerate(REFERENCED + tuple(m.sheet for m in sheets() if m.sheet not in REFERENCED))}
 
 Progress = Callable[[str], None]
 
@@ -484,7 +484,7 @@ def _dedupe(items: list[_Item]) -> tuple[list[_Item], list[Problem]]:
             seen[it.raw.model.sheet] = it
             out.append(it)
             continue
-        if it.raw.model is Deal and it.raw.frame.drop("__row", strict=False).equals(
+        if it.raw.model.sheet == "Deal" and it.raw.frame.drop("__row", strict=False).equals(
                 first.raw.frame.drop("__row", strict=False)):
             continue
         where = first.raw.file + (f" (tabblad {first.raw.source_sheet})" if first.raw.source_sheet else "")
@@ -622,7 +622,7 @@ def _resolve_deal(items: list[_Item], problems: list[Problem], files: list[Path]
                   state: _DbState) -> tuple[str | None, dt.date | None]:
     from etl.validate import Context, validate
 
-    deal_item = next((it for it in items if it.raw.model is Deal), None)
+    deal_item = next((it for it in items if it.raw.model.sheet == "Deal"), None)
     batch_deal = peil = None
     if deal_item is not None:
         deal_item.typed, deal_item.problems = validate(deal_item.raw, Context())
@@ -653,7 +653,7 @@ def _resolve_deal(items: list[_Item], problems: list[Problem], files: list[Path]
     return deal_arg, state.peildatum()
 
 
-def _fill_refs(ctx: Context, model: type[Sheet], items: list[_Item], batch_sheets: set[str], state: _DbState) -> None:
+def _fill_refs(ctx: Context, model: SheetView, items: list[_Item], batch_sheets: set[str], state: _DbState) -> None:
     for c in columns(model):
         if not c.ref or c.ref in ctx.refs:
             continue
@@ -668,7 +668,7 @@ def _fill_refs(ctx: Context, model: type[Sheet], items: list[_Item], batch_sheet
                 ctx.refs[c.ref] = values
 
 
-def table_frame(model: type[Sheet], typed: pl.DataFrame, delivery_id: int, key: bytes,
+def table_frame(model: SheetView, typed: pl.DataFrame, delivery_id: int, key: bytes,
                 memo: dict[str, dict[str, str | None]] | None = None) -> pl.DataFrame:
     """The raw table's rows in its column order (schema.raw_table_ddl), personal fields hashed.
 
@@ -745,7 +745,7 @@ def _insert_memory(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> int:
     return max(INSERT_MEMORY_FLOOR, int(2 * biggest + 2 * _TABLE_ROW_GROUP * per_row) + 64 * 2**20)
 
 
-def _slices(model: type[Sheet], spilled: list[Path], delivery_id: int, key: bytes) -> Iterator[pl.DataFrame]:
+def _slices(model: SheetView, spilled: list[Path], delivery_id: int, key: bytes) -> Iterator[pl.DataFrame]:
     """The table rows of a sheet validated in slices, slice by slice (each typed slice's file goes once read)."""
     import polars as pl
 

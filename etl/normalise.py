@@ -45,7 +45,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from etl.contract import Kind
+from etl.contract_view import Kind
 
 # Label synonyms, as data. Keys are normalised input (lower case, single spaces); values are candidate
 # canonical values in order of preference: the first one that is in `allowed` is taken, else none.

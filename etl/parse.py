@@ -19,7 +19,7 @@ from typing import Any
 
 from etl import exports, guard
 from etl.begin import EarlyParse, _p
-from etl.contract import SHEETS, Sheet, columns, fold, sheet_for
+from etl.contract_view import SheetView, columns, fold, sheet_for, sheets, view
 from etl.problems import Problem
 
 NUMERIC_KINDS = {"money", "count", "number", "percent", "score"}  # never filled down over a merge: it would double count
@@ -28,7 +28,7 @@ NUMBER_CELL_KINDS = NUMERIC_KINDS | {"year"}  # kinds whose number cells must st
 for _name in ("fastexcel", "calamine"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-KNOWN_SHEETS = ", ".join(m.sheet for m in SHEETS)
+KNOWN_SHEETS = ", ".join(m.sheet for m in sheets())
 # set in the reader child (etl/begin.py): pyarrow, needed for each parsed sheet's conversion, is imported on a
 # thread as the first sheet's parse starts (calamine parses without the GIL), not before it
 PYARROW_BESIDE = False
@@ -37,7 +37,7 @@ PYARROW_BESIDE = False
 # --- classifying sheets and finding their header ------------------------------------------------------------
 
 
-def clean_sheet_name(name: str) -> type[Sheet] | None:
+def clean_sheet_name(name: str) -> SheetView | None:
     """The contract model of a sheet name or CSV file stem such as "CDOR_Bijeenkomsten 2022" or "begroting (1)"."""
     candidates = [name]
     stripped = name
@@ -58,7 +58,7 @@ def clean_sheet_name(name: str) -> type[Sheet] | None:
     return None
 
 
-def header_keys(model: type[Sheet]) -> dict[str, str]:
+def header_keys(model: SheetView) -> dict[str, str]:
     """fold(header or alias) -> field name; the Dutch header wins over another field's alias."""
     keys: dict[str, str] = {}
     cols = columns(model)
@@ -117,7 +117,7 @@ def _head_from_calamine(reader: Any, name: str) -> dict[int, dict[int, Any]]:
     return head
 
 
-def detect_header(head: dict[int, dict[int, Any]], model: type[Sheet]) -> tuple[int | None, dict[int, str], bool]:
+def detect_header(head: dict[int, dict[int, Any]], model: SheetView) -> tuple[int | None, dict[int, str], bool]:
     """(Excel row of the header, absolute column -> field, all required present) from the first rows."""
     keys = header_keys(model)
     required = {c.name for c in columns(model) if c.required}
@@ -138,14 +138,14 @@ def detect_header(head: dict[int, dict[int, Any]], model: type[Sheet]) -> tuple[
     return best[1], best[2], False
 
 
-def _classify(name: str, head: dict[int, dict[int, Any]]) -> tuple[type[Sheet] | None, str | None, int | None]:
+def _classify(name: str, head: dict[int, dict[int, Any]]) -> tuple[SheetView | None, str | None, int | None]:
     """(model, adapter, adapter header row) of a sheet from its name and first rows."""
     model = clean_sheet_name(name)
     if model is None or model.sheet in ("Enquete", "Contacten"):
         for row in sorted(head):
             adapter = exports.detect(list(head[row].values()))
             if adapter:
-                return exports.MODEL[adapter], adapter, row
+                return view(exports.MODEL[adapter]), adapter, row
             if len(head[row]) >= 2:
                 break  # adapters have their header on the first filled row
     return model, None, None
@@ -260,7 +260,7 @@ def _import_pyarrow_beside() -> None:
         threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
 
 
-def _number_cells(path: Path, member: str | None, text_cols: set[int], matched: dict[int, str], model: type[Sheet],
+def _number_cells(path: Path, member: str | None, text_cols: set[int], matched: dict[int, str], model: SheetView,
                   header_row: int, sheet: str | None = None) -> dict[int, list[int]]:
     """For numeric contract columns read as text (numbers mixed with text): where the numbers are.
 
@@ -291,7 +291,7 @@ def is_ods(path: Path) -> bool:
 _STREAMED = itertools.count()
 
 
-def _stream(p: Path, scan: guard.SheetScan, t: RawTable, model: type[Sheet]) -> bool:
+def _stream(p: Path, scan: guard.SheetScan, t: RawTable, model: SheetView) -> bool:
     """Read a big sheet with etl/xlsx_stream (bounded memory) into an Arrow IPC file beside the child's result;
     False when the sheet holds something that reader does not reproduce exactly (calamine reads it then)."""
     from etl import xlsx_stream
@@ -339,7 +339,7 @@ def _unknown_problems(file: str, unknown: list[str], any_known: bool) -> list[Pr
     return out
 
 
-def _no_header(file: str, model: type[Sheet], name: str) -> Problem:
+def _no_header(file: str, model: SheetView, name: str) -> Problem:
     req = ", ".join(c.header for c in columns(model) if c.required)
     return _p(file, f"Tabblad '{name}': geen kopregel gevonden in de eerste {guard.HEAD_ROWS} rijen. Zet boven de "
                     f"gegevens een rij met de kolomnamen uit het sjabloon, in elk geval: {req}.", sheet=model.sheet)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # no polars at run time: the reader child imports this module and must not load polars
     import polars as pl
 
-    from etl.contract import Sheet
+    from etl.contract_view import SheetView
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class RawSheet:
 
     file: str  # file name as delivered (basename)
     source_sheet: str | None  # sheet name inside the workbook, None for CSV
-    model: type[Sheet]
+    model: SheetView  # the contract sheet (etl.contract_view)
     frame: pl.DataFrame
     sha256: str
     header_row: int  # Excel row number of the header row

@@ -20,7 +20,7 @@ import polars as pl
 
 from etl import adapters, guard
 from etl.begin import CSV_EXT, NOT_A_SPREADSHEET, WORKBOOK_EXT, Parsing, _p, begin
-from etl.contract import SHEETS, columns
+from etl.contract_view import by_sheet, columns, sheets
 from etl.parse import (
     KNOWN_SHEETS,
     NUMERIC_KINDS,
@@ -35,7 +35,7 @@ from etl.problems import Problem, RawSheet, ReadResult
 from etl.validate import NUMBER_ROWS
 
 if TYPE_CHECKING:
-    from etl.contract import Sheet
+    from etl.contract_view import SheetView
 
 # re-exported: callers and tests know these names from here
 __all__ = ["CSV_EXT", "KNOWN_SHEETS", "NOT_A_SPREADSHEET", "WORKBOOK_EXT", "PendingRead", "clean_sheet_name",
@@ -47,7 +47,7 @@ MAX_CELL_ERRORS = 10  # error cells reported one by one per sheet; more are summ
 # (SheetChunks): a 1M-row sheet then never sits whole in the loader's memory; tests set it small
 CHUNK_ROWS = 131_072
 # sheets always read whole: Deal, and those other sheets refer to (their keys resolve the references)
-_REFERRED = {"Deal"} | {c.ref.split(".")[0] for m in SHEETS for c in columns(m) if c.ref}
+_REFERRED = {"Deal"} | {c.ref.split(".")[0] for m in sheets() for c in columns(m) if c.ref}
 
 
 # --- public API ---------------------------------------------------------------------------------------------
@@ -290,8 +290,6 @@ def _drop_empty_and_total_rows(df: pl.DataFrame, value_cols: list[str], blank_nu
 
 def _finish(t: RawTable, df: pl.DataFrame, file: str, source_sheet: str | None, sha: str) -> tuple[RawSheet | None, list[Problem]]:
     """Positional frame after the header -> RawSheet: row numbers, merges, empty/total rows, header mapping."""
-    from etl.contract import by_sheet
-
     model = by_sheet(t.model or "")
     sheet = model.sheet
     header_row = t.header_row or 0
@@ -342,7 +340,7 @@ def _numbered(t: RawTable, df: pl.DataFrame, start: int) -> pl.DataFrame:
     return df.with_columns(pl.int_range(first, first + df.height, dtype=pl.Int64).alias("__row"))
 
 
-def _cell_problems(t: RawTable, model: type[Sheet], file: str) -> list[Problem]:
+def _cell_problems(t: RawTable, model: SheetView, file: str) -> list[Problem]:
     """Excel error cells: an error in a contract column rejects the delivery, one elsewhere is a note."""
     sheet = model.sheet
     problems: list[Problem] = []
@@ -364,7 +362,7 @@ def _cell_problems(t: RawTable, model: type[Sheet], file: str) -> list[Problem]:
     return problems
 
 
-def _header_problems(t: RawTable, model: type[Sheet], file: str) -> list[Problem]:
+def _header_problems(t: RawTable, model: SheetView, file: str) -> list[Problem]:
     """A contract column found twice or a required one missing in the header row; unknown columns (a note)."""
     sheet = model.sheet
     header_row = t.header_row or 0
@@ -392,7 +390,7 @@ def _header_problems(t: RawTable, model: type[Sheet], file: str) -> list[Problem
     return problems
 
 
-def _single_columns(t: RawTable, model: type[Sheet], present: list[str]) -> dict[str, int]:
+def _single_columns(t: RawTable, model: SheetView, present: list[str]) -> dict[str, int]:
     """Contract field -> absolute column, for the fields found exactly once (a doubled one is a problem above)."""
     by_field: dict[str, list[int]] = {}
     for col, f in t.matched.items():
@@ -415,8 +413,6 @@ def _number_extra(t: RawTable, single: dict[str, int]) -> dict:
 
 def _in_slices(t: RawTable) -> bool:
     """A streamed sheet of more than CHUNK_ROWS rows that nothing else refers to, without merges or an adapter."""
-    from etl.contract import by_sheet
-
     if t.adapter or t.merges or by_sheet(t.model or "").sheet in _REFERRED:
         return False
     return _ipc_rows(t.data) > CHUNK_ROWS
@@ -429,8 +425,6 @@ def _ipc_rows(path: str) -> int:
 def _finish_in_slices(t: RawTable, file: str, source_sheet: str | None, sha: str) -> tuple[RawSheet, list[Problem]]:
     """_finish for a big sheet whose rows stay in the reader's IPC file: the same problems and row numbers, the rows
     taken CHUNK_ROWS at a time by RawSheet.chunks (etl/load.py validates and writes them so)."""
-    from etl.contract import by_sheet
-
     model = by_sheet(t.model or "")
     problems = _cell_problems(t, model, file) + _header_problems(t, model, file)
     single = _single_columns(t, model, [f"c{a}" for a in t.abs_cols])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.contract import DERIVED, DUCKDB_TYPES, SHEETS, Sheet, columns
+from etl.contract_view import DERIVED, DUCKDB_TYPES, SheetView, columns, sheets
 
 # Every raw row knows its delivery and the row number Excel shows for it.
 LINEAGE = (("delivery_id", "INTEGER NOT NULL"), ("source_row", "INTEGER"))
@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS meta.warnings (
 """
 
 
-def raw_table_ddl(model: type[Sheet]) -> str:
+def raw_table_ddl(model: SheetView) -> str:
     cols = [f"{n} {t}" for n, t in LINEAGE]
     cols += [f'"{c.name}" {DUCKDB_TYPES[c.kind]}' for c in columns(model)]
     cols += [f'"{n}" {t}' for n, t in DERIVED.get(model.table, {}).items()]
@@ -50,5 +50,5 @@ def raw_table_ddl(model: type[Sheet]) -> str:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the meta and raw tables if missing (idempotent)."""
     con.execute(META_DDL)
-    for model in SHEETS:
+    for model in sheets():
         con.execute(raw_table_ddl(model))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from etl.contract import Column, Sheet, by_sheet, columns
+from etl.contract_view import Column, SheetView, by_sheet, columns
 from etl.normalise import expected, likert_score, normalise
 from etl.problems import Problem, RawSheet
 
@@ -180,7 +180,7 @@ def validate_batches(raw: RawSheet, ctx: Context, sink: Callable[[pl.DataFrame],
     return rows, out.done()
 
 
-def _scored(model: type[Sheet], result: pl.DataFrame) -> pl.DataFrame:
+def _scored(model: SheetView, result: pl.DataFrame) -> pl.DataFrame:
     if model.table == "survey":
         result = result.with_columns(likert_score(result["answer"]).cast(pl.Float64).alias("score"))
     return result
@@ -270,7 +270,7 @@ def _check_range(c: Column, check: pl.DataFrame, out: _Collector, slot: tuple) -
     out.rows(failing, c.header, lambda r: f"{c.header} {show(r['orig'])} {text}", slot=slot)
 
 
-def _check_refs(model: type[Sheet], cols: tuple[Column, ...], result: pl.DataFrame, ctx: Context,
+def _check_refs(model: SheetView, cols: tuple[Column, ...], result: pl.DataFrame, ctx: Context,
                 out: _Collector) -> pl.DataFrame:
     """Unknown references are errors; a case-only difference is accepted and spelled as the referenced sheet does."""
     for i, c in enumerate(cols):
@@ -300,7 +300,7 @@ def _check_refs(model: type[Sheet], cols: tuple[Column, ...], result: pl.DataFra
     return result
 
 
-def _check_key(model: type[Sheet], cols: tuple[Column, ...], result: pl.DataFrame, out: _Collector) -> None:
+def _check_key(model: SheetView, cols: tuple[Column, ...], result: pl.DataFrame, out: _Collector) -> None:
     if not model.key or result.is_empty():
         return
     by_name = {c.name: c for c in cols}
@@ -334,7 +334,7 @@ def _check_key(model: type[Sheet], cols: tuple[Column, ...], result: pl.DataFram
     out.rows(failing, column, message, slot=(2,))
 
 
-def _check_sheet_rules(model: type[Sheet], result: pl.DataFrame, ctx: Context, out: _Collector) -> None:
+def _check_sheet_rules(model: SheetView, result: pl.DataFrame, ctx: Context, out: _Collector) -> None:
     if model.table == "deal":
         if result.height == 0:
             out.add(None, None, "Tabblad Deal is leeg: vul één rij in met Code en Naam van de deal", slot=(3, 0))

@@ -39,7 +39,7 @@ def test_starting_a_read_needs_neither_polars_nor_the_contract():
         import etl.begin, etl.cli
         heavy = ("polars", "pyarrow", "duckdb", "numpy", "pydantic", "etl.contract")
         print([m for m in heavy if m in sys.modules])
-        import etl.parse  # what the child runs: the contract, but no polars
+        import etl.parse  # what the child runs: the contract's view, no polars
         print([m for m in ("polars", "pyarrow", "duckdb") if m in sys.modules])
         import etl.ods, etl.xlsx_stream  # the child's readers of ODS number cells and of big sheets
         print([m for m in ("polars", "duckdb") if m in sys.modules])

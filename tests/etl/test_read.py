@@ -43,7 +43,7 @@ def test_title_rows_odd_headers_empty_rows_and_total(messy_budget: Path, isolate
     r = read_file(messy_budget, isolate=isolate)
     assert r.problems == []
     [s] = r.sheets
-    assert s.model is Budget and s.source_sheet == "Begroting" and s.file == "levering.xlsx"
+    assert s.model.sheet == Budget.sheet and s.source_sheet == "Begroting" and s.file == "levering.xlsx"
     assert s.header_row == 3
     assert s.frame.columns == ["year", "cost_type", "post", "part", "budgeted", "realised", "note", "__row"]
     assert s.frame["__row"].to_list() == [4, 5, 8]
@@ -60,7 +60,7 @@ def test_value_written_at_row_7_reports_row_7(tmp_path: Path):
                                      [], ["M-2", dt.date(2022, 3, 1), "werksessie"]]
     r = read_file(write_xlsx(tmp_path / "b.xlsx", {"Bijeenkomsten": rows}), isolate=False)
     [s] = r.sheets
-    assert s.model is Meeting and s.header_row == 7
+    assert s.model.sheet == Meeting.sheet and s.header_row == 7
     assert s.frame["__row"].to_list() == [8, 10]
     assert s.frame["date"].to_list() == [dt.datetime(2022, 2, 1), dt.datetime(2022, 3, 1)]
 
@@ -109,7 +109,7 @@ def test_unknown_and_hidden_sheets(tmp_path: Path):
     [w] = warnings(r)
     assert w.sheet == "Notities" and "niet herkend" in w.message and "Begroting" in w.message
     [s] = r.sheets
-    assert s.model is Part and s.source_sheet == "Teams" and s.frame["__row"].to_list() == [2]
+    assert s.model.sheet == Part.sheet and s.source_sheet == "Teams" and s.frame["__row"].to_list() == [2]
 
 
 def test_workbook_without_any_known_sheet_is_an_error(tmp_path: Path):
@@ -121,7 +121,7 @@ def test_workbook_without_any_known_sheet_is_an_error(tmp_path: Path):
 def test_english_sheet_and_headers_keep_text_dates(tmp_path: Path):
     rows = [["Meeting ID", "Date", "Type", "Title", "Format"], ["M-1", "17-12-2021", "kernteam", "Kick-off", "online"]]
     [s] = read_file(write_xlsx(tmp_path / "x.xlsx", {"Meetings 2021": rows}), isolate=False).sheets
-    assert s.model is Meeting
+    assert s.model.sheet == Meeting.sheet
     assert s.frame.to_dicts() == [{"id": "M-1", "date": "17-12-2021", "kind": "kernteam", "title": "Kick-off",
                                    "form": "online", "__row": 2}]
 
@@ -132,7 +132,7 @@ def test_merged_label_cells_fill_down_but_amounts_do_not(tmp_path: Path):
             [None, "Eindrapport", "2022-Q4", "niet gestart", None], ["OT2", "Model", "2022-Q3", "loopt", 0.5]]
     path = write_xlsx(tmp_path / "m.xlsx", {"Mijlpalen": rows}, merges={"Mijlpalen": [("A4:A6", "OT1"), ("E4:E6", 0.3)]})
     [s] = read_file(path, isolate=False).sheets
-    assert s.model is Milestone
+    assert s.model.sheet == Milestone.sheet
     assert s.frame["part"].to_list() == ["OT1", "OT1", "OT1", "OT2"]
     assert s.frame["progress"].to_list() == [0.3, None, None, 0.5]
     assert s.frame["__row"].to_list() == [4, 5, 6, 7]
@@ -177,7 +177,7 @@ def test_semicolon_csv_with_bom_and_decimal_comma(tmp_path: Path):
     r = read_file(path)
     assert r.problems == []
     [s] = r.sheets
-    assert s.model is Budget and s.source_sheet is None and s.header_row == 3
+    assert s.model.sheet == Budget.sheet and s.source_sheet is None and s.header_row == 3
     assert s.frame.to_dicts() == [
         {"year": "2022", "cost_type": "ontwikkeling", "post": "Atelier", "budgeted": "1.234,56", "realised": "1000,5", "__row": 4},
         {"year": "2022", "cost_type": "basis", "post": "Huur; kantoor", "budgeted": "€ 10", "realised": None, "__row": 6},
@@ -203,7 +203,7 @@ def test_ods_with_title_row(tmp_path: Path):
     rows = [["Onderdelen CDOR"], [], ["Code", "Naam", "Soort", "Trekker"], ["OT1", "Integrale opgave", "ontwikkelteam", "Gemeente A"],
             [], ["KT", "Kernteam", "kernteam", None], ["Totaal", None, None, None]]
     [s] = read_file(write_ods(tmp_path / "o.ods", {"Onderdelen": rows})).sheets
-    assert s.model is Part and s.header_row == 3
+    assert s.model.sheet == Part.sheet and s.header_row == 3
     assert s.frame.to_dicts() == [
         {"code": "OT1", "name": "Integrale opgave", "kind": "ontwikkelteam", "lead": "Gemeente A", "__row": 4},
         {"code": "KT", "name": "Kernteam", "kind": "kernteam", "lead": None, "__row": 6},
@@ -226,7 +226,7 @@ def test_microsoft_forms_export_xlsx(tmp_path: Path):
     r = read_file(write_xlsx(tmp_path / "Enquete 2021.xlsx", {"Form1": rows}))
     assert errors(r) == []
     [s] = r.sheets
-    assert s.model is SurveyAnswer and s.extra["adapter"] == "microsoft_forms"
+    assert s.model.sheet == SurveyAnswer.sheet and s.extra["adapter"] == "microsoft_forms"
     assert s.frame.columns == ["respondent", "wave", "question", "answer", "__row"]
     assert s.frame.to_dicts() == [
         {"respondent": "1", "wave": "2021-11", "question": "Ik ben tevreden over de City Deal", "answer": "Helemaal mee eens", "__row": 2},
@@ -242,7 +242,7 @@ def test_google_forms_csv_with_meting_column(tmp_path: Path):
             ["17-11-2021 10:15:32", "b.devries@voorbeeld.nl", "2021-11", "gemeente", "Eens", "4"],
             ["2021/11/18 8:01:02 AM GMT+1", "", "2021-11", "rijk", "Strongly agree", ""]]
     [s] = read_file(write_csv(tmp_path / "Antwoorden.csv", rows, delimiter=",", encoding="utf-8")).sheets
-    assert s.model is SurveyAnswer and s.extra["adapter"] == "google_forms" and s.extra["wave"] == "2021-11"
+    assert s.model.sheet == SurveyAnswer.sheet and s.extra["adapter"] == "google_forms" and s.extra["wave"] == "2021-11"
     assert s.frame.to_dicts() == [
         {"respondent": "b.devries@voorbeeld.nl", "wave": "2021-11", "question": "Ik voel me betrokken", "answer": "Eens",
          "org_kind": "gemeente", "__row": 2},
@@ -265,7 +265,7 @@ def test_mailchimp_audience_export(tmp_path: Path):
             ["c.bakker@voorbeeld.nl", "Deelnemer", "Twaalf", "2", "2021-03-04 10:11:12", "", '"OT1","nieuwsbrief"'],
             ["d.smit@voorbeeld.nl", "Deelnemer", "Dertien", "5", "", "2021-05-06 07:08:09", ""]]
     [s] = read_file(write_csv(tmp_path / "subscribed_members_export_0a1b2c.csv", rows, delimiter=",")).sheets
-    assert s.model is Contact
+    assert s.model.sheet == Contact.sheet
     assert s.frame.to_dicts() == [
         {"email": "c.bakker@voorbeeld.nl", "tags": "OT1, nieuwsbrief", "since": "2021-03-04 10:11:12", "__row": 2},
         {"email": "d.smit@voorbeeld.nl", "tags": None, "since": "2021-05-06 07:08:09", "__row": 3},
