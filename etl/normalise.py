@@ -42,6 +42,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 
 import polars as pl
 
@@ -619,8 +620,9 @@ def _unique_map(keys: pl.Series, values: list[str]) -> dict[str, str]:
     return {k: v for k, v in seen.items() if k not in clash}
 
 
+@lru_cache(maxsize=64)  # one per enum column of the contract: built once, not for every column of every delivery
 def _enum_lookup(allowed: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
-    """(exact, compact) maps from normalised label to allowed value; allowed values beat synonyms."""
+    """(exact, compact) maps from normalised label to allowed value; allowed values beat synonyms (read-only)."""
     syn_keys, syn_values = [], []
     for synonym, targets in ENUM_SYNONYMS.items():
         target = next((t for t in targets if t in allowed), None)
