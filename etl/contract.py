@@ -363,6 +363,10 @@ SHEETS: tuple[type[Sheet], ...] = (
 )
 
 
+# Matching sheet names (sheet_for) and finding a sheet by name (by_sheet) is etl/contract_view.py's: the loader
+# works on its views of these models.
+
+
 def columns(model: type[Sheet]) -> tuple[Column, ...]:
     out = []
     for name, f in model.model_fields.items():
@@ -373,21 +377,3 @@ def columns(model: type[Sheet]) -> tuple[Column, ...]:
             help_nl=f.description or "", help_en=x.get("help_en", ""),
         ))
     return tuple(out)
-
-
-SHEET_BY_KEY: dict[str, type[Sheet]] = {}
-for _m in SHEETS:
-    for _n in (_m.sheet, _m.table, *_m.sheet_aliases):
-        SHEET_BY_KEY.setdefault(fold(_n), _m)
-
-
-def sheet_for(name: str) -> type[Sheet] | None:
-    """The contract sheet a workbook sheet or CSV file name stands for, if any."""
-    return SHEET_BY_KEY.get(fold(name))
-
-
-def by_sheet(name: str) -> type[Sheet]:
-    for m in SHEETS:
-        if m.sheet == name:
-            return m
-    raise KeyError(name)

@@ -28,9 +28,13 @@ def test_views_say_what_the_pydantic_models_say():
         assert (v.table, v.sheet_aliases, v.key) == (m.table, m.sheet_aliases, m.key)
         assert contract_view.columns(v) == contract.columns(m) == contract_view.columns(m)
         assert contract_view.view_of(m) is contract_view.by_sheet(m.sheet)
-    for name in ("Aanwezigheid", "attendance", "Presentielijst", "CITY DEAL", "Enquête", "Blad1"):
-        found, model = contract_view.sheet_for(name), contract.sheet_for(name)
-        assert (found.sheet if found else None) == (model.sheet if model else None)
+    # every name and alias of a sheet finds it (the first sheet to claim a name keeps it), in any case or accents
+    claimed: dict[str, str] = {}
+    for m in contract.SHEETS:
+        for name in (m.sheet, m.table, *m.sheet_aliases):
+            claimed.setdefault(contract_view.fold(name), m.sheet)
+            assert contract_view.sheet_for(name.upper()).sheet == claimed[contract_view.fold(name)]
+    assert contract_view.sheet_for("Enquête").sheet == "Enquete" and contract_view.sheet_for("Blad1") is None
 
 
 def test_snapshot_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
