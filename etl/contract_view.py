@@ -175,11 +175,6 @@ def by_sheet(name: str) -> SheetView:
     return view(name)
 
 
-def view_of(model: SheetView | type[Sheet]) -> SheetView:
-    """The view of a pydantic sheet model (a view is its own)."""
-    return model if isinstance(model, SheetView) else view(model.sheet)
-
-
 def columns(model: SheetView | type[Sheet]) -> tuple[Column, ...]:
     """The columns of a view, or of a pydantic sheet model (etl.contract.columns)."""
     if isinstance(model, SheetView):
