@@ -210,8 +210,7 @@ class _Swap:
     delivery reports its own problems, not a full disk). Must be used under db_lock.
     """
 
-    def __init__(self, db: Path, models: bool = True) -> None:
-        """models=False leaves the model DDL to .apply_models() (or .commit()), e.g. for a moment a core is free."""
+    def __init__(self, db: Path) -> None:
         self.db = db
         self.tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
         self.con: duckdb.DuckDBPyConnection | None = None
@@ -222,8 +221,7 @@ class _Swap:
         self._models_done = False
         try:
             self._open()
-            if models:
-                self.apply_models()
+            self.apply_models()
         except Exception as e:  # noqa: BLE001 - raised again by commit(), after validation
             self.error = e
             self.discard()
