@@ -38,9 +38,12 @@ channels(indicator, channel) AS (
     VALUES ('newsletters', 'nieuwsbrief'), ('newsletters', 'teamupdate'), ('team_updates', 'teamupdate'),
            ('workbook_updates', 'werkboek')
 ),
+meetings AS (  -- read twice below: planned once
+    SELECT * FROM stg_meetings(p_deal, p_as_of)
+),
 held AS (
     SELECT deal, year, meeting_kind, part, count(*) AS held
-    FROM stg_meetings(p_deal, p_as_of) WHERE status = 'gehouden'
+    FROM meetings WHERE status = 'gehouden'
     GROUP BY deal, year, meeting_kind, part
 ),
 v_meetings AS (
@@ -54,7 +57,7 @@ v_meetings AS (
 teams AS (
     SELECT deal, part FROM stg_parts(p_deal, p_as_of) WHERE part_kind = 'ontwikkelteam'
     UNION
-    SELECT m.deal, m.part FROM stg_meetings(p_deal, p_as_of) AS m
+    SELECT m.deal, m.part FROM meetings AS m
     WHERE m.meeting_kind = 'ontwikkelteam' AND m.part IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM cur WHERE cur.deal = m.deal AND cur.table_name = 'parts')
 ),

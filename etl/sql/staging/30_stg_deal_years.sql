@@ -5,6 +5,10 @@ CREATE OR REPLACE MACRO stg_deal_years(p_deal, p_as_of) AS TABLE
 WITH cur AS (
     SELECT delivery_id, deal FROM stg_deliveries(p_deal, p_as_of)
 ),
+-- named once and read twice: DuckDB plans a CTE read twice once, an inlined macro once per use
+deals AS (
+    SELECT * FROM stg_deal(p_deal, p_as_of)
+),
 -- read straight from the raw tables (one current-delivery lookup instead of one per staging model)
 data_years AS (
     SELECT c.deal, r.year FROM raw.budget AS r JOIN cur AS c USING (delivery_id)
@@ -17,9 +21,9 @@ bounds AS (
     SELECT d.deal, d.ref_date, d.start_date, d.end_date,
            CAST(coalesce(year(d.start_date), y.min_year) AS INTEGER) AS first_year,
            CAST(coalesce(year(d.end_date), y.max_year) AS INTEGER) AS last_year
-    FROM stg_deal(p_deal, p_as_of) AS d
+    FROM deals AS d
     LEFT JOIN (SELECT deal, min(year) AS min_year, max(year) AS max_year
-               FROM (SELECT deal, year FROM data_years UNION ALL SELECT deal, year(ref_date) FROM stg_deal(p_deal, p_as_of))
+               FROM (SELECT deal, year FROM data_years UNION ALL SELECT deal, year(ref_date) FROM deals)
                GROUP BY deal) AS y
         USING (deal)
 ),
