@@ -1,13 +1,13 @@
--- grain: one row per deal, year and cost type (basis, ontwikkeling)
+-- grain: one row per deal, year and cost type (basis, ontwikkeling): budget_carry_over (15_) without provisional
 -- Development money carries over: available(Y) = budgeted(Y) + surplus(Y-1);
 -- surplus(Y) = available(Y) - realised(Y), negative when overspent. Basis money does not carry over.
 -- realised(Y) is known only when every post of that year has Gerealiseerd filled in (realised_so_far sums
 -- the posts that are). While a year's realised is unknown its surplus is NULL, and so are carried_in,
 -- available and surplus of every later development year: the chain is unknown from there on.
 -- The surplus after the deal's last year is unspent money (unspent).
--- provisional: the year is still in progress on the reference date, so its realised amount is spending so
--- far and its surplus (and what it carries into later years) is not final.
-CREATE OR REPLACE MACRO budget_carry_over(p_deal, p_as_of) AS TABLE
+-- The indicator macro reads this rather than budget_carry_over: leaving out the one join that needs
+-- stg_deal_years (planned ~12 ms every time) saves ~15 ms of DuckDB planning per call.
+CREATE OR REPLACE MACRO budget_chain(p_deal, p_as_of) AS TABLE
 WITH per_year AS (
     SELECT deal, year, cost_type, sum(budgeted) AS budgeted,
            CASE WHEN count(realised) = count(*) THEN sum(realised) END AS realised,
@@ -43,7 +43,5 @@ SELECT c.deal, c.year, c.cost_type, c.budgeted, c.realised, c.realised_so_far, c
        c.budgeted + c.carried_in - c.realised < 0 AS overspent,
        c.year >= coalesce(l.last_year, c.year) AS is_last_year,
        CASE WHEN c.cost_type = 'ontwikkeling' AND c.year >= coalesce(l.last_year, c.year)
-            THEN c.budgeted + c.carried_in - c.realised END AS unspent,
-       NOT coalesce(y.year_complete, TRUE) AS provisional
-FROM carried AS c LEFT JOIN last_years AS l USING (deal)
-LEFT JOIN stg_deal_years(p_deal, p_as_of) AS y ON y.deal = c.deal AND y.year = c.year;
+            THEN c.budgeted + c.carried_in - c.realised END AS unspent
+FROM carried AS c LEFT JOIN last_years AS l USING (deal);
