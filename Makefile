@@ -46,7 +46,7 @@ test: $(VENV)/.installed-test bytecode
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
-bench: $(VENV)/.installed-test bytecode
+bench: $(VENV)/.installed-test  # benchmarks/run_all.py compiles the bytecode itself (compile_bytecode)
 	$(BIN)/python benchmarks/run_all.py
 
 screenshots: $(VENV)/.installed-test

@@ -101,7 +101,7 @@ def status_badge(code: str | None, lang: str | None = None) -> None:
 
 def source_caption(file: str | None, sheet: str | None, delivered: dt.date | dt.datetime | None,
                    lang: str | None = None) -> None:
-    st.caption(md_escape(source_text(file, sheet, delivered, _lang(lang))))
+    sources_caption([(file, sheet, delivered)], lang)
 
 
 def sources_caption(sources: Iterable[tuple[str | None, str | None, dt.date | dt.datetime | None]],

@@ -134,7 +134,8 @@ class SheetScan:
     head: dict[int, dict[int, Any]] | None = None  # Excel row -> {0-based col: value} for rows 1..HEAD_ROWS
 
 
-def _ns_local(tag: str) -> str:
+def local_name(tag: str) -> str:
+    """An XML tag without its namespace: '{ns}row' -> 'row'."""
     return tag.rsplit("}", 1)[-1]
 
 
@@ -164,8 +165,8 @@ def workbook_sheets(zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | N
     sheets = []
     root = ET.fromstring(zf.read("xl/workbook.xml"))
     for el in root.iter():
-        if _ns_local(el.tag) == "sheet":
-            rid = next((v for k, v in el.attrib.items() if _ns_local(k) == "id"), None)
+        if local_name(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), None)
             target = rels.get(rid or "", ("", ""))[1]
             if target in names:
                 sheets.append((el.get("name", ""), target))
@@ -276,7 +277,7 @@ def _sheet_head(zf: zipfile.ZipFile, member: str) -> dict[int, dict[int, Any]]:
     for b in _read_chunks(zf, member, 1 << 16):
         parser.feed(b)
         for ev, el in parser.read_events():
-            tag = _ns_local(el.tag)
+            tag = local_name(el.tag)
             if ev == "start":
                 if tag == "row":
                     r = el.get("r")
@@ -321,7 +322,7 @@ def iter_shared_strings(zf: zipfile.ZipFile, member: str, text_of: Callable[[Any
     for b in _read_chunks(zf, member, chunk):
         parser.feed(b)
         for ev, el in parser.read_events():
-            tag = _ns_local(el.tag)
+            tag = local_name(el.tag)
             if ev == "start":
                 if tag == "si":
                     texts = []

@@ -218,10 +218,9 @@ class _Swap:
         self.notes: list[str] = []
         self.models_changed = False  # then every materialised row is recomputed, not only the loaded deal's
         self._models_sha: str | None = None  # the models still to create (they differ from the copy's)
-        self._models_done = False
         try:
             self._open()
-            self.apply_models()
+            self._apply_models()
         except Exception as e:  # noqa: BLE001 - raised again by commit(), after validation
             self.error = e
             self.discard()
@@ -246,11 +245,8 @@ class _Swap:
             self.models_changed = True
             self._models_sha = sha
 
-    def apply_models(self) -> None:
+    def _apply_models(self) -> None:
         """(Re)create the warehouse models if the copy's differ, and commit the DDL; once, before the delivery."""
-        if self._models_done or self.error is not None or self.con is None:
-            return
-        self._models_done = True
         import duckdb
 
         from etl.schema import create_schema
@@ -279,9 +275,6 @@ class _Swap:
         if self.error is not None:
             raise self.error
         try:
-            self.apply_models()
-            if self.error is not None:
-                raise self.error
             con = self.con
             result = work(con)
             con.execute("COMMIT")

@@ -129,8 +129,9 @@ def _workbook_result(path: Path, tables: list[RawTable], problems: list[Problem]
             problems.extend(t.problems)
             if t.data is None or t.model is None:
                 continue
-            if isinstance(t.data, str) and _in_slices(t):
-                raw, probs = _finish_in_slices(t, file, t.name, sha)
+            rows = _rows_in_slices(t)
+            if rows:
+                raw, probs = _finish_in_slices(t, file, t.name, sha, rows)
                 t.data = None  # the RawSheet's chunks own the file now
                 problems.extend(probs)
                 sheets.append(raw)
@@ -367,9 +368,7 @@ def _header_problems(t: RawTable, model: SheetView, file: str) -> list[Problem]:
     sheet = model.sheet
     header_row = t.header_row or 0
     problems: list[Problem] = []
-    by_field: dict[str, list[int]] = {}
-    for col, f in t.matched.items():
-        by_field.setdefault(f, []).append(col)
+    by_field = _columns_by_field(t)
     cols = columns(model)
     for c in cols:
         found = by_field.get(c.name, [])
@@ -390,11 +389,17 @@ def _header_problems(t: RawTable, model: SheetView, file: str) -> list[Problem]:
     return problems
 
 
-def _single_columns(t: RawTable, model: SheetView, present: list[str]) -> dict[str, int]:
-    """Contract field -> absolute column, for the fields found exactly once (a doubled one is a problem above)."""
+def _columns_by_field(t: RawTable) -> dict[str, list[int]]:
+    """Contract field -> the absolute columns whose header matched it."""
     by_field: dict[str, list[int]] = {}
     for col, f in t.matched.items():
         by_field.setdefault(f, []).append(col)
+    return by_field
+
+
+def _single_columns(t: RawTable, model: SheetView, present: list[str]) -> dict[str, int]:
+    """Contract field -> absolute column, for the fields found exactly once (a doubled one is a problem above)."""
+    by_field = _columns_by_field(t)
     return {c.name: by_field[c.name][0] for c in columns(model) if len(by_field.get(c.name, [])) == 1
             and f"c{by_field[c.name][0]}" in present}
 
@@ -411,24 +416,27 @@ def _number_extra(t: RawTable, single: dict[str, int]) -> dict:
 # --- a big sheet in slices ----------------------------------------------------------------------------------
 
 
-def _in_slices(t: RawTable) -> bool:
-    """A streamed sheet of more than CHUNK_ROWS rows that nothing else refers to, without merges or an adapter."""
-    if t.adapter or t.merges or by_sheet(t.model or "").sheet in _REFERRED:
-        return False
-    return _ipc_rows(t.data) > CHUNK_ROWS
+def _rows_in_slices(t: RawTable) -> int:
+    """The rows of the reader's IPC file when the sheet is read in slices, else 0: a streamed sheet (its rows in an
+    IPC file) of more than CHUNK_ROWS rows that nothing else refers to, without merges or an adapter."""
+    if not isinstance(t.data, str) or t.adapter or t.merges or by_sheet(t.model or "").sheet in _REFERRED:
+        return 0
+    rows = _ipc_rows(t.data)
+    return rows if rows > CHUNK_ROWS else 0
 
 
 def _ipc_rows(path: str) -> int:
     return pl.scan_ipc(path).select(pl.len()).collect().item()
 
 
-def _finish_in_slices(t: RawTable, file: str, source_sheet: str | None, sha: str) -> tuple[RawSheet, list[Problem]]:
+def _finish_in_slices(t: RawTable, file: str, source_sheet: str | None, sha: str,
+                      rows: int) -> tuple[RawSheet, list[Problem]]:
     """_finish for a big sheet whose rows stay in the reader's IPC file: the same problems and row numbers, the rows
     taken CHUNK_ROWS at a time by RawSheet.chunks (etl/load.py validates and writes them so)."""
     model = by_sheet(t.model or "")
     problems = _cell_problems(t, model, file) + _header_problems(t, model, file)
     single = _single_columns(t, model, [f"c{a}" for a in t.abs_cols])
-    chunks = SheetChunks(t.data, t, single)
+    chunks = SheetChunks(t.data, t, single, total=rows)
     empty = pl.DataFrame(schema={name: dt for name, dt in chunks.schema.items()})
     return RawSheet(file=file, source_sheet=source_sheet, model=model, frame=empty, sha256=sha,
                     header_row=t.header_row or 0, extra=_number_extra(t, single), chunks=chunks), problems
@@ -441,12 +449,14 @@ class SheetChunks:
     close() removes the file; so does garbage collection.
     """
 
-    def __init__(self, path: str, t: RawTable, single: dict[str, int], step: int | None = None) -> None:
+    def __init__(self, path: str, t: RawTable, single: dict[str, int], step: int | None = None,
+                 total: int | None = None) -> None:
+        """total: the IPC file's rows, when the caller counted them already."""
         self.path = path
         self.step = step or CHUNK_ROWS
         self._t = t
         self._single = single
-        self._total = _ipc_rows(path)
+        self._total = _ipc_rows(path) if total is None else total
         self._closed = weakref.finalize(self, guard.unlink_quietly, path)
         self._height: int | None = None
         self.schema: dict[str, pl.DataType] = dict(self._slice(0, 0).schema)

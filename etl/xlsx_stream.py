@@ -112,10 +112,6 @@ class SheetStream:
 # --- styles, shared strings, workbook ------------------------------------------------------------------------
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def detect_custom_format(code: str) -> int:
     """0 other, 1 date/time, 2 duration: calamine's reading of a custom number format (first section only)."""
     escaped = is_quote = ap = hms = False
@@ -169,14 +165,14 @@ def read_styles(zf: zipfile.ZipFile, member: str | None) -> list[int]:
     custom: dict[int, int] = {}
     formats: list[int] = []
     for el in root:
-        tag = _local(el.tag)
+        tag = guard.local_name(el.tag)
         if tag == "numFmts":
             for nf in el:
-                if _local(nf.tag) == "numFmt" and (i := nf.get("numFmtId", "")).isdigit():
+                if guard.local_name(nf.tag) == "numFmt" and (i := nf.get("numFmtId", "")).isdigit():
                     custom[int(i)] = detect_custom_format(nf.get("formatCode", ""))  # wins over a built-in id
         elif tag == "cellXfs":
             for xf in el:
-                if _local(xf.tag) == "xf":
+                if guard.local_name(xf.tag) == "xf":
                     i = xf.get("numFmtId", "0")
                     n = int(i) if i.isdigit() else -1
                     formats.append(custom[n] if n in custom else _builtin_format(n))

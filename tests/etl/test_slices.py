@@ -47,9 +47,9 @@ def load(path: Path, db: Path, monkeypatch, sliced: bool, **kw):
     seen: list[str] = []
     real = read._finish_in_slices
 
-    def spy(t, file, source_sheet, sha):
+    def spy(t, *rest):
         seen.append(t.name)
-        return real(t, file, source_sheet, sha)
+        return real(t, *rest)
 
     monkeypatch.setattr(read, "_finish_in_slices", spy)
     result = load_files([path], db, **kw)
