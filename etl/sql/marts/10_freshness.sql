@@ -10,8 +10,11 @@ WITH sheets(sheet, table_name, sheet_order) AS (
            ('Communicatie', 'communication', 13), ('Contacten', 'contacts', 14), ('Doelen', 'targets', 15),
            ('Zelfevaluatie', 'self_assessment', 16)
 ),
+cur AS (  -- read twice below: planned once (an inlined macro is planned per use)
+    SELECT * FROM stg_deliveries(p_deal, p_as_of)
+),
 deals AS (
-    SELECT DISTINCT deal FROM stg_deliveries(p_deal, p_as_of)
+    SELECT DISTINCT deal FROM cur
 )
 SELECT d.deal, s.sheet, s.table_name, s.sheet_order, c.delivery_id, c.file, c.source_sheet, c.loaded_at,
        c.peildatum, c.rows, c.effective_date,
@@ -19,4 +22,4 @@ SELECT d.deal, s.sheet, s.table_name, s.sheet_order, c.delivery_id, c.file, c.so
             WHEN c.effective_date < coalesce(CAST(p_as_of AS DATE), current_date) - INTERVAL 3 MONTH THEN 'verouderd'
             ELSE 'actueel' END AS state
 FROM deals AS d CROSS JOIN sheets AS s
-LEFT JOIN stg_deliveries(p_deal, p_as_of) AS c ON c.deal = d.deal AND c.table_name = s.table_name;
+LEFT JOIN cur AS c ON c.deal = d.deal AND c.table_name = s.table_name;
