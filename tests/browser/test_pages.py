@@ -103,3 +103,17 @@ def test_filters_live_in_the_url_and_back_restores_the_view(site) -> None:
     page.wait_for_function("() => location.search.includes('peildatum=2022-10-31')", timeout=30000)
     shots.settle(page)
     assert "peildatum 31 oktober 2022" in page.inner_text("body")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_team_overview_fits_beside_the_menu_on_a_laptop_screen(site, lang) -> None:
+    """All nine columns of "De teams naast elkaar" show at 1440 px: the last one (end results) is no scroll away."""
+    base, page = site
+    page.goto(f"{base}/ontwikkelteams?deal=CDOR&taal={lang}")
+    shots.settle(page)
+    assert problems(page) == ([], False)
+    grids = page.eval_on_selector_all('[data-testid="stDataFrame"] .dvn-scroller',
+                                      "els => els.map(e => [e.scrollWidth, e.clientWidth])")
+    assert grids, "the team overview table is missing"
+    scroll_width, client_width = grids[0]
+    assert scroll_width <= client_width + 1, f"the table is {scroll_width} px wide in {client_width} px"
