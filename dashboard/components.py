@@ -192,11 +192,23 @@ def _table_data(df: pl.DataFrame) -> tuple:
             {name: fmt for name, fmt in formats.items() if fmt is not None})
 
 
+FULL_TABLE_ROWS = 25  # a table up to this many rows shows them all; a longer one scrolls inside SCROLL_ROWS rows
+SCROLL_ROWS = 16
+_ROW_PX = 35  # Streamlit's data grid: each row and the header row, plus a 3 px frame
+
+
+def table_height(rows: int) -> str | int:
+    """st.dataframe height: every row of a short table (a register of 14 end results, the 16 sheets of a deal) is
+    in view without scrolling inside a ten-row box; a long one (a catalogue of many deals) keeps a fixed box."""
+    return "content" if rows <= FULL_TABLE_ROWS else (SCROLL_ROWS + 1) * _ROW_PX + 3
+
+
 def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None) -> None:
     """A table (text shown as text) with CSV and Excel downloads of exactly what is shown."""
     arrow, dates = memo.derived(df, "table", lambda: _table_data(df))
     config = {**dates, **(column_config or {})}
-    st.dataframe(arrow, hide_index=True, column_config=config, width="stretch", placeholder="–")
+    st.dataframe(arrow, hide_index=True, column_config=config, width="stretch", height=table_height(df.height),
+                 placeholder="–")
     download_buttons(df, name, key, lang)
 
 

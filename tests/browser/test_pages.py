@@ -117,3 +117,18 @@ def test_team_overview_fits_beside_the_menu_on_a_laptop_screen(site, lang) -> No
     assert grids, "the team overview table is missing"
     scroll_width, client_width = grids[0]
     assert scroll_width <= client_width + 1, f"the table is {scroll_width} px wide in {client_width} px"
+
+
+@pytest.mark.parametrize(("path", "rows"), [("catalogus", 23), ("eindresultaten?deal=CDOR", 14), ("gegevens?deal=CDOR", 16)])
+def test_short_registers_show_every_row_without_scrolling_inside(site, path, rows) -> None:
+    """A register of a few dozen rows is in view at once, not in a ten-row box with its own scroll bar."""
+    base, page = site
+    page.goto(f"{base}/{path}")
+    shots.settle(page)
+    assert problems(page) == ([], False)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.locator('table[role="grid"]').wait_for(state="attached", timeout=30000)
+    assert int(grid.locator('table[role="grid"]').get_attribute("aria-rowcount")) == rows + 1  # with the header
+    height, client = page.eval_on_selector('[data-testid="stDataFrame"] .dvn-scroller',
+                                           "e => [e.scrollHeight, e.clientHeight]")
+    assert height <= client + 1, f"{rows} rows in a {client} px box that scrolls to {height} px"

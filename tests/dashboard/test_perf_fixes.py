@@ -275,3 +275,11 @@ def test_tables_go_to_the_browser_as_arrow() -> None:
     assert shown["Organisatie"].tolist() == ["Gemeente Aadorp", "Gemeente Bedum"]
     assert shown["Opkomst"].iloc[0] == 0.78
     assert "DD-MM-YYYY" in str(at.dataframe[0].proto)  # the Dutch date format still applies
+
+
+def test_table_height_shows_short_tables_whole_and_boxes_long_ones() -> None:
+    from dashboard.components import FULL_TABLE_ROWS, SCROLL_ROWS, table_height
+
+    assert table_height(0) == table_height(FULL_TABLE_ROWS) == "content"
+    box = table_height(FULL_TABLE_ROWS + 1)
+    assert isinstance(box, int) and box == (SCROLL_ROWS + 1) * 35 + 3  # header + SCROLL_ROWS rows of 35 px, frame
