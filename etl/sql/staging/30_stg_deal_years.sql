@@ -9,13 +9,15 @@ WITH cur AS (
 deals AS (
     SELECT * FROM stg_deal(p_deal, p_as_of)
 ),
--- read straight from the raw tables (one current-delivery lookup instead of one per staging model)
+-- read straight from the raw tables, joined once to the current deliveries (a join per table cost more to plan)
 data_years AS (
-    SELECT c.deal, r.year FROM raw.budget AS r JOIN cur AS c USING (delivery_id)
-    UNION ALL SELECT c.deal, year(r.date) FROM raw.meetings AS r JOIN cur AS c USING (delivery_id)
-    UNION ALL SELECT c.deal, year(r.date) FROM raw.communication AS r JOIN cur AS c USING (delivery_id)
-    UNION ALL SELECT c.deal, year(r.planned) FROM raw.milestones AS r JOIN cur AS c USING (delivery_id)
-    UNION ALL SELECT c.deal, CAST(left(r.wave, 4) AS INTEGER) FROM raw.survey AS r JOIN cur AS c USING (delivery_id)
+    SELECT c.deal, r.year
+    FROM (SELECT delivery_id, year FROM raw.budget
+          UNION ALL SELECT delivery_id, year(date) FROM raw.meetings
+          UNION ALL SELECT delivery_id, year(date) FROM raw.communication
+          UNION ALL SELECT delivery_id, year(planned) FROM raw.milestones
+          UNION ALL SELECT delivery_id, CAST(left(wave, 4) AS INTEGER) FROM raw.survey) AS r
+    JOIN cur AS c USING (delivery_id)
 ),
 bounds AS (
     SELECT d.deal, d.ref_date, d.start_date, d.end_date,
