@@ -242,13 +242,20 @@ def chart(figure: alt.TopLevelMixin, data: pl.DataFrame | None = None, name: str
     spec = theme.localise_spec(vega_lite_spec(figure), lang)
     description = spec.get("description") or ""
     st.vega_lite_chart(spec, theme=None, width="stretch")
-    if description:
+    if description and description != _title_text(spec):
+        # a finding the chart does not show as its title is said under it; one it shows is not said twice
+        # (screen readers get the description as the chart's accessible name either way)
         st.caption(md_escape(description), help=None)
     if data is not None:
         box = st.expander(t("chart.data_behind", lang), icon=":material/table:", key=f"{key}_data", on_change="rerun")
         if box.open is not False:  # (None would mean no state tracking: then draw it, as before)
             with box:
                 table(data, name, key=f"{key}_data", lang=lang)
+
+
+def _title_text(spec: Mapping) -> str | None:
+    title = spec.get("title")
+    return title.get("text") if isinstance(title, Mapping) else title
 
 
 _VALIDATED: OrderedDict[str, None] = OrderedDict()  # digests of specs that passed schema validation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -88,3 +89,9 @@ def open_chart_data(at):
             at.session_state[key] = True
         at.run()
     return at
+
+
+def chart_findings(at) -> list[str]:
+    """Each chart's finding: its Vega-Lite description, which the chart shows as its title and browsers give as its
+    accessible name (components.chart writes it under the chart only when the chart does not show it)."""
+    return [json.loads(c.proto.spec).get("description") or "" for c in at.get("vega_lite_chart")]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import accounts
 from tests.dashboard.conftest import BUDGET_V1, BUDGET_V2, FULL, load
-from tests.pages.conftest import APP, ROOT, open_chart_data
+from tests.pages.conftest import APP, ROOT, chart_findings, open_chart_data
 
 D = dt.date
 TIMEOUT = 60
@@ -62,7 +62,7 @@ def plain(text: str) -> str:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [plain(c.value) for c in at.caption]
+    return [plain(c.value) for c in at.caption] + chart_findings(at)  # what the page says in words
 
 
 def table_with(at: AppTest, column: str):

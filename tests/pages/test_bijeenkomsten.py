@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboard.conftest import FULL, load
-from tests.pages.conftest import APP, ROOT, open_chart_data
+from tests.pages.conftest import APP, ROOT, chart_findings, open_chart_data
 
 D = dt.date
 TIMEOUT = 60
@@ -67,7 +67,7 @@ def open_page(query: dict) -> AppTest:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption] + chart_findings(at)  # what the page says in words
 
 
 def tables(at: AppTest, column: str) -> list:

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import accounts
 from tests.dashboard.conftest import FULL, load
-from tests.pages.conftest import APP, ROOT, open_chart_data
+from tests.pages.conftest import APP, ROOT, chart_findings, open_chart_data
 
 D = dt.date
 TIMEOUT = 60
@@ -93,7 +93,7 @@ def check(at: AppTest) -> None:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption] + chart_findings(at)  # what the page says in words
 
 
 def table_with(at: AppTest, *columns: str):

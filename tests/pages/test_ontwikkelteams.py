@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import load_files
 from tests.conftest import write_workbook
-from tests.pages.conftest import APP, ROOT, open_chart_data
+from tests.pages.conftest import APP, ROOT, chart_findings, open_chart_data
 
 TIMEOUT = 60
 D = dt.date
@@ -110,7 +110,7 @@ def unescape(text: str) -> str:
 
 
 def captions(at: AppTest) -> list[str]:
-    return [unescape(c.value) for c in at.caption]
+    return [unescape(c.value) for c in at.caption] + chart_findings(at)  # what the page says in words
 
 
 def table_with(at: AppTest, column: str):

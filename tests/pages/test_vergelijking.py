@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboard.test_compare import build_compare_db
-from tests.pages.conftest import APP, ROOT
+from tests.pages.conftest import APP, ROOT, chart_findings
 
 PAGE = str(ROOT / "pages" / "vergelijking.py")
 KERN = "Kernteamoverleggen gehouden"
@@ -50,7 +50,7 @@ def table_with(at: AppTest, column: str):
 
 
 def captions(at: AppTest) -> list[str]:
-    return [plain(c.value) for c in at.caption]
+    return [plain(c.value) for c in at.caption] + chart_findings(at)  # what the page says in words
 
 
 def test_default_view_compares_all_deals_in_the_latest_shared_calendar_year(cmp_env: Path) -> None:
