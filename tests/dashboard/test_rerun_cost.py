@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import shutil
 from pathlib import Path
 
@@ -196,6 +197,26 @@ def test_chart_data_is_drawn_when_its_expander_is_opened() -> None:
     at.session_state["opkomst_data"] = False
     at.run()
     assert not at.dataframe
+
+
+def _titled_chart_app() -> None:
+    import altair as alt
+    import polars as pl
+
+    from dashboard import components
+
+    data = pl.DataFrame({"Organisatie": ["Gemeente Aadorp"], "Opkomst": [0.78]})
+    figure = alt.Chart(data).mark_bar().encode(x="Opkomst:Q", y="Organisatie:N").properties(
+        title=alt.Title("Opkomst 78%", subtitle="per organisatie"), description="Opkomst 78%")
+    components.chart(figure, data, name="opkomst", key="opkomst", lang="nl")
+
+
+def test_a_finding_the_chart_shows_as_its_title_is_not_written_under_it_again() -> None:
+    at = AppTest.from_function(_titled_chart_app, default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert (spec["title"]["text"], spec["description"]) == ("Opkomst 78%", "Opkomst 78%")  # shown, and its name
+    assert [c.value for c in at.caption] == []
 
 
 def test_as_of_dates_are_part_of_the_view_key(wh: Warehouse) -> None:
