@@ -139,7 +139,8 @@ def tile_texts(row: Mapping, lang: str = "nl") -> dict:
 
 
 def _draw_tile(x: dict) -> None:
-    with st.container(border=True):
+    # stretch: the tiles of a row are as tall as the tallest one (a heading on two lines, a longer target)
+    with st.container(border=True, height="stretch"):
         st.markdown(x["heading"], help=x["help"])
         st.metric(x["label"], x["value"], delta=x["delta"], delta_color="off", label_visibility="collapsed",
                   delta_arrow=x["arrow"], delta_description=x["delta_description"])

@@ -132,3 +132,25 @@ def test_short_registers_show_every_row_without_scrolling_inside(site, path, row
     height, client = page.eval_on_selector('[data-testid="stDataFrame"] .dvn-scroller',
                                            "e => [e.scrollHeight, e.clientHeight]")
     assert height <= client + 1, f"{rows} rows in a {client} px box that scrolls to {height} px"
+
+
+TILE_BOXES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => {
+  let e = m.parentElement;  // the bordered tile around the figure (metrics without a border have none)
+  while (e && !(parseFloat(getComputedStyle(e).borderTopWidth) > 0 && getComputedStyle(e).borderTopStyle !== 'none'))
+    e = e.parentElement;
+  if (!e) return null;
+  const r = e.getBoundingClientRect();
+  return [Math.round(r.top), Math.round(r.height)];
+}).filter(Boolean)"""
+
+
+def test_overview_tiles_in_a_row_are_equally_tall(site) -> None:
+    """A heading on two lines or a longer target makes one tile taller: the others in its row grow with it."""
+    base, page = site
+    page.goto(f"{base}/?deal=CDOR&jaar=2022")
+    shots.settle(page)
+    rows: dict[int, set[int]] = {}
+    for top, height in page.evaluate(TILE_BOXES):
+        rows.setdefault(top, set()).add(height)
+    assert len(rows) >= 6, rows  # 18 indicators, three per row
+    assert {top: heights for top, heights in rows.items() if len(heights) > 1} == {}
