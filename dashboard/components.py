@@ -204,6 +204,12 @@ def table_height(rows: int) -> str | int:
     return "content" if rows <= FULL_TABLE_ROWS else (SCROLL_ROWS + 1) * _ROW_PX + 3
 
 
+def progress_column():
+    """A 0-100 column as a bar with its percentage, 110 px wide: registers and the team overview keep their last
+    columns in view beside it."""
+    return st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width=110)
+
+
 def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None) -> None:
     """A table (text shown as text) with CSV and Excel downloads of exactly what is shown."""
     arrow, dates = memo.derived(df, "table", lambda: _table_data(df))

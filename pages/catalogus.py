@@ -36,8 +36,7 @@ if v.table is None:
     st.info(t("catalogue.none"), icon=":material/filter_alt_off:")
 else:
     st.caption(t("catalogue.by_deal", counts=v.by_deal))
-    st.dataframe(v.styled, hide_index=True, width="stretch", height=components.table_height(v.shown), column_config={
-        t("catalogue.col.progress"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100,
-                                                                     width=110)})
+    st.dataframe(v.styled, hide_index=True, width="stretch", height=components.table_height(v.shown),
+                 column_config={t("catalogue.col.progress"): components.progress_column()})
     components.download_buttons(v.table, "catalogus_eindresultaten", key="cat_export", lang=lang)
 components.source_caption(v.files, "Eindresultaten", v.delivered, lang)

@@ -50,8 +50,7 @@ if table is None:
     st.info(t("results.none_selected"), icon=":material/filter_alt_off:")
 else:
     st.dataframe(styled, hide_index=True, width="stretch", height=components.table_height(n), column_config={
-        t("results.col.progress", lang): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100,
-                                                                         width=110),
+        t("results.col.progress", lang): components.progress_column(),
         t("results.col.milestones", lang): st.column_config.TextColumn(help=t("results.milestones_help")),
     })
     components.download_buttons(table, f"eindresultaten_{f.deal}", key="register", lang=lang)

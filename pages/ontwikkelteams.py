@@ -31,7 +31,7 @@ if st.query_params.get("team") != team:  # setting it, even unchanged, sends the
 st.session_state["_team_url"] = team
 v = teams.view(wh, f.deal, team, f.year, f.as_of_arg, lang)
 src, overview, ms = v.sources, v.overview, v.milestones
-bar = st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)
+bar = components.progress_column()
 
 
 def caption(*sheets: str) -> None:
@@ -41,10 +41,9 @@ def caption(*sheets: str) -> None:
 if team == teams.ALL:
     st.header(t("teams.overview"))
     # nine columns: the bar and the name narrower than their defaults, so the last column (end results) fits
-    # beside the menu on a laptop screen instead of behind a horizontal scroll
+    # beside the menu on a laptop screen instead of behind a horizontal scroll (tests/browser/test_pages.py)
     components.table(v.overview_table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
-                     column_config={t("teams.col.progress", lang): st.column_config.ProgressColumn(
-                                        format="%d%%", min_value=0, max_value=100, width=110),
+                     column_config={t("teams.col.progress", lang): bar,
                                     t("teams.col.team", lang): st.column_config.TextColumn(pinned=True),
                                     t("teams.col.name", lang): st.column_config.TextColumn(width=190)})
     st.caption(t("teams.overview_help", year=f.year, indicator=teams.indicator_label(lang)))
