@@ -159,20 +159,15 @@ def sheets() -> tuple[SheetView, ...]:
 
 
 def sheet_for(name: str) -> SheetView | None:
-    """The contract sheet a workbook sheet or CSV file name stands for, if any (etl.contract.sheet_for's rule)."""
+    """The contract sheet a workbook sheet or CSV file name stands for (its name, table or an alias, folded)."""
     sheets()
     return _BY_KEY.get(fold(name))
 
 
-def view(sheet: str) -> SheetView:
+def by_sheet(name: str) -> SheetView:
     """The view of a contract sheet by its Dutch name; KeyError for another name."""
     sheets()
-    return _BY_SHEET[sheet]
-
-
-def by_sheet(name: str) -> SheetView:
-    """The view of a contract sheet by its Dutch name (etl.contract.by_sheet's rule); KeyError for another name."""
-    return view(name)
+    return _BY_SHEET[name]
 
 
 def columns(model: SheetView | type[Sheet]) -> tuple[Column, ...]:

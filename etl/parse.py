@@ -19,7 +19,7 @@ from typing import Any
 
 from etl import exports, guard
 from etl.begin import EarlyParse, _p
-from etl.contract_view import SheetView, columns, fold, sheet_for, sheets, view
+from etl.contract_view import SheetView, by_sheet, columns, fold, sheet_for, sheets
 from etl.problems import Problem
 
 NUMERIC_KINDS = {"money", "count", "number", "percent", "score"}  # never filled down over a merge: it would double count
@@ -145,7 +145,7 @@ def _classify(name: str, head: dict[int, dict[int, Any]]) -> tuple[SheetView | N
         for row in sorted(head):
             adapter = exports.detect(list(head[row].values()))
             if adapter:
-                return view(exports.MODEL[adapter]), adapter, row
+                return by_sheet(exports.MODEL[adapter]), adapter, row
             if len(head[row]) >= 2:
                 break  # adapters have their header on the first filled row
     return model, None, None

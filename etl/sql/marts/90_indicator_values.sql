@@ -90,7 +90,7 @@ v_survey AS (
     FROM survey_waves(p_deal, p_as_of) WHERE newest_of_year
 ),
 dev AS (
-    SELECT * FROM budget_chain(p_deal, p_as_of) WHERE cost_type = 'ontwikkeling'  -- budget_carry_over without provisional
+    SELECT * FROM budget_chain(p_deal, p_as_of) WHERE cost_type = 'ontwikkeling'  -- the chain only (10_budget_chain.sql)
 ),
 v_budget AS (
     SELECT deal, year, 'dev_budget_spent' AS indicator,
