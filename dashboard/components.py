@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import textwrap
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -198,24 +199,74 @@ SCROLL_ROWS = 16
 _ROW_PX = 35  # Streamlit's data grid: each row and the header row, plus a 3 px frame
 
 
-def table_height(rows: int) -> str | int:
+def table_height(rows: int, row_height: int | None = None) -> str | int:
     """st.dataframe height: every row of a short table (a register of 14 end results, the 16 sheets of a deal) is
-    in view without scrolling inside a ten-row box; a long one (a catalogue of many deals) keeps a fixed box."""
-    return "content" if rows <= FULL_TABLE_ROWS else (SCROLL_ROWS + 1) * _ROW_PX + 3
+    in view without scrolling inside a ten-row box; a long one (a catalogue of many deals) keeps a fixed box.
+
+    `row_height`: the rows' height when they are taller than one line (`wrapped`); the header stays one line."""
+    if rows <= FULL_TABLE_ROWS:
+        return "content"
+    # a box of 16 one-line rows, or of 8 wrapped ones when those are taller: the box fits on a screen either way
+    return _ROW_PX + max(SCROLL_ROWS * _ROW_PX, 8 * (row_height or 0)) + 3
 
 
-def progress_column():
+# Streamlit's grid wraps text only in rows taller than 4rem (64 px); a wrapped line of its 14 px text is ~18 px and
+# a character ~6.5 px on average (Dutch prose in Source Sans); a cell has 8.5 px padding on each side.
+_WRAP_MIN_PX = 65
+_LINE_PX = 18
+_ROW_PAD_PX = 10
+_CHAR_PX = 6.5
+_CELL_PAD_PX = 17
+MAX_LINES = 5
+
+
+def wrapped(df: pl.DataFrame, widths: Mapping[str, int], helps: Mapping[str, str] | None = None,
+            max_lines: int = MAX_LINES) -> tuple[dict, int | None]:
+    """(column_config, row_height) for a grid whose long text columns get fixed `widths` and wrap onto more lines.
+
+    A register of titles and explanations then fits beside the menu instead of scrolling sideways: each of those
+    columns is as wide as `widths` says and every row as tall as the longest text needs, up to `max_lines` (a
+    longer text shows in full when its cell is clicked, and in the download). row_height is None when every text
+    fits on one line. Columns of `widths` that `df` lacks are left out; `helps`: their header tooltips.
+    Worked out once per frame (memo.derived).
+    """
+    helps = helps or {}
+    return memo.derived(df, ("wrapped", tuple(widths.items()), tuple(helps.items()), max_lines),
+                        lambda: _wrapped(df, widths, helps, max_lines))
+
+
+def _wrapped(df: pl.DataFrame, widths: Mapping[str, int], helps: Mapping[str, str], max_lines: int) -> tuple:
+    lines = 1
+    config = {}
+    for name, width in widths.items():
+        if name not in df.columns:
+            continue
+        config[name] = st.column_config.TextColumn(width=width, help=helps.get(name))
+        per_line = max(1, int((width - _CELL_PAD_PX) / _CHAR_PX))
+        # the grid wraps at spaces, as textwrap does; the longest texts need the most lines (checking the 20
+        # longest keeps a catalogue of thousands of rows quick)
+        texts = df.select(pl.col(name).cast(pl.String)).drop_nulls().unique()
+        longest = texts.sort(pl.col(name).str.len_chars(), descending=True).head(20)[name]
+        lines = max([lines, *(len(textwrap.wrap(text, per_line)) for text in longest if text)])
+    lines = min(lines, max_lines)
+    return config, (None if lines == 1 else max(_WRAP_MIN_PX, _ROW_PAD_PX + lines * _LINE_PX))
+
+
+def progress_column(width: int = 110):
     """A 0-100 column as a bar with its percentage, 110 px wide: registers and the team overview keep their last
     columns in view beside it."""
-    return st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width=110)
+    return st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width=width)
 
 
-def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None) -> None:
-    """A table (text shown as text) with CSV and Excel downloads of exactly what is shown."""
+def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None,
+          row_height: int | None = None) -> None:
+    """A table (text shown as text) with CSV and Excel downloads of exactly what is shown.
+
+    `row_height`: taller rows for wrapped text (`wrapped` gives it with the columns' widths)."""
     arrow, dates = memo.derived(df, "table", lambda: _table_data(df))
     config = {**dates, **(column_config or {})}
-    st.dataframe(arrow, hide_index=True, column_config=config, width="stretch", height=table_height(df.height),
-                 placeholder="–")
+    st.dataframe(arrow, hide_index=True, column_config=config, width="stretch",
+                 height=table_height(df.height, row_height), row_height=row_height, placeholder="–")
     download_buttons(df, name, key, lang)
 
 

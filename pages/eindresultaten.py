@@ -49,10 +49,13 @@ st.caption(t("results.shown", n=n, total=register.height))
 if table is None:
     st.info(t("results.none_selected"), icon=":material/filter_alt_off:")
 else:
-    st.dataframe(styled, hide_index=True, width="stretch", height=components.table_height(n), column_config={
-        t("results.col.progress", lang): components.progress_column(),
-        t("results.col.milestones", lang): st.column_config.TextColumn(help=t("results.milestones_help")),
-    })
+    # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1440 px
+    milestones = t("results.col.milestones", lang)
+    texts, row_height = components.wrapped(table, results.register_widths(lang),
+                                           helps={milestones: t("results.milestones_help")})
+    st.dataframe(styled, hide_index=True, width="stretch", height=components.table_height(n, row_height),
+                 row_height=row_height,
+                 column_config={t("results.col.progress", lang): components.progress_column(100), **texts})
     components.download_buttons(table, f"eindresultaten_{f.deal}", key="register", lang=lang)
 components.sources_caption(((src[sheet].file, sheet, src[sheet].delivered) for sheet in ("Eindresultaten", "Mijlpalen")),
                            lang)

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import charts, components, state
 from dashboard.format import fmt_date, fmt_ratio
 from dashboard.i18n import t
-from dashboard.queries import teams
+from dashboard.queries import results, teams
 
 f = state.filters()
 wh = state.warehouse()
@@ -84,6 +84,8 @@ if team != teams.ALL:
     elif v.register_table is None:
         st.info(t("teams.no_end_results"), icon=":material/info:")
     else:
+        texts, row_height = components.wrapped(v.register_table, results.register_widths(lang))
         components.table(v.register_table, f"eindresultaten_{f.deal}_{team}", key="team_results", lang=lang,
-                         column_config={t("results.col.progress", lang): bar})
+                         column_config={t("results.col.progress", lang): components.progress_column(100), **texts},
+                         row_height=row_height)
         caption("Eindresultaten")

@@ -67,6 +67,17 @@ def register_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
     })
 
 
+# widths (px) of register_table's columns but Voortgang (a 100 px bar): with its long texts wrapped, the register
+# fits beside the menu at 1440 px (Eindresultaten and a team on Ontwikkelteams; tests/browser/test_pages.py)
+REGISTER_WIDTHS = {"id": 70, "part": 85, "result": 180, "status": 100, "milestones_done": 115, "milestones": 200,
+                   "note": 125}
+
+
+def register_widths(lang: str = "nl") -> dict[str, int]:
+    """REGISTER_WIDTHS by the columns' shown names (components.wrapped)."""
+    return {t(f"results.col.{c}", lang): w for c, w in REGISTER_WIDTHS.items()}
+
+
 def styled(table: pl.DataFrame, lang: str = "nl"):
     """The register table with each status in its colour (icon and word are in the text already)."""
     from dashboard.charts import WORK_STATUSES

@@ -283,3 +283,30 @@ def test_table_height_shows_short_tables_whole_and_boxes_long_ones() -> None:
     assert table_height(0) == table_height(FULL_TABLE_ROWS) == "content"
     box = table_height(FULL_TABLE_ROWS + 1)
     assert isinstance(box, int) and box == (SCROLL_ROWS + 1) * 35 + 3  # header + SCROLL_ROWS rows of 35 px, frame
+    assert table_height(FULL_TABLE_ROWS + 1, row_height=100) == 35 + 8 * 100 + 3  # eight wrapped rows of 100 px
+    assert table_height(FULL_TABLE_ROWS + 1, row_height=50) == box  # a box never shorter than 16 one-line rows
+
+
+def test_wrapped_gives_long_texts_fixed_widths_and_rows_tall_enough() -> None:
+    """Registers of titles fit beside the menu: long text columns get a width and rows as many lines as needed."""
+    short = pl.DataFrame({"ID": ["ER-1", "ER-2"], "Resultaat": ["Werkboek", "Monitor"]})
+    config, row_height = components.wrapped(short, {"ID": 70, "Resultaat": 200, "Toelichting": 150})
+    assert row_height is None  # everything fits on one line: the grid keeps its one-line rows
+    assert set(config) == {"ID", "Resultaat"}  # a column the frame lacks is left out
+    assert config["Resultaat"]["width"] == 200
+
+    # 200 px holds (200 - 17) / 6.5 = 28 characters a line: 90 characters take four lines
+    four = pl.DataFrame({"Resultaat": ["x" * 90, "kort", None]})
+    config, row_height = components.wrapped(four, {"Resultaat": 200}, helps={"Resultaat": "uitleg"})
+    assert row_height == 10 + 4 * 18 and row_height > 64  # Streamlit wraps only in rows taller than 64 px
+    assert config["Resultaat"]["help"] == "uitleg"
+
+    # a very long text is capped at MAX_LINES (clicking the cell shows it whole); two lines still wrap (> 64 px)
+    assert components.wrapped(pl.DataFrame({"R": ["x" * 1000]}), {"R": 200})[1] == 10 + components.MAX_LINES * 18
+    assert components.wrapped(pl.DataFrame({"R": ["x" * 40]}), {"R": 200})[1] == 65
+    # wrapped at spaces, as the grid does: six words of 14 characters take a 28-character line each (89
+    # characters would fill four lines), so five lines, the cap
+    words = " ".join(["abcdefghijklmn"] * 6)
+    assert len(words) == 89 and components.wrapped(pl.DataFrame({"R": [words]}), {"R": 200})[1] == 10 + 5 * 18
+    assert components.wrapped(pl.DataFrame({"R": [words]}), {"R": 200}, max_lines=8)[1] == 10 + 6 * 18
+    assert components.wrapped(pl.DataFrame({"R": [None, ""]}, schema={"R": pl.String}), {"R": 200})[1] is None
