@@ -236,8 +236,10 @@ def data_view(wh, deal: str, as_of: dt.date | None, chosen: dt.date, lang: str =
         return DataView(
             sheets=display(current, ["sheet", "state", "file", "source_sheet_name", "rows", "peildatum", "loaded_at"],
                            lang),
-            history=display(history, ["delivery_id", "batch_id", "sheet", "file", "source_sheet_name", "rows",
-                                      "peildatum", "loaded_at", "is_current", "rolled_back_at", "warnings"], lang),
+            # what a kernteam member looks for first (which sheet, which date, how many rows, warnings, whether it
+            # counts) in view at 1440 px; the lineage (file, sheet in the file, load time, batch) to the right of it
+            history=display(history, ["delivery_id", "sheet", "peildatum", "rows", "warnings", "is_current",
+                                      "rolled_back_at", "file", "source_sheet_name", "loaded_at", "batch_id"], lang),
             warnings=display(data_warnings(wh, deal, as_of), ["file", "sheet", "row", "column", "message"], lang),
         )
 

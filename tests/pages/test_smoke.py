@@ -140,6 +140,10 @@ def test_gegevens_lists_deliveries_with_lineage(app_env: Path) -> None:
     assert current.loc["Bijeenkomsten", "Stand"] == "actueel"  # judged against the Peildatum, not today
     assert len(history) == 6  # two deliveries of three sheets, both kept
     assert list(history["Actueel"]).count(True) == 3
+    # what counts first, in view beside the menu; the lineage of each delivery to the right of it
+    assert list(history.columns)[:7] == ["Levering", "Tabblad", "Peildatum", "Rijen", "Waarschuwingen", "Actueel",
+                                         "Teruggedraaid op"]
+    assert list(history.columns)[7:] == ["Bestand", "Tabblad in bestand", "Geladen op", "Zending"]
     assert [b.label for b in at.download_button][-1] == "Download het sjabloon (Excel)"
 
 
