@@ -67,6 +67,8 @@ def _reference(row: dict) -> float | None:
 
 
 def describe_indicator_status(df: pl.DataFrame, lang: str = "nl") -> str:
+    if "accrual" in df.columns:  # indicators without a target (theme.for_information) are not judged
+        df = df.filter(~((pl.col("accrual") == "none") & (pl.col("status") == "on_target")))
     n = df.height
     counts = {c: df.filter(pl.col("status") == c).height for c in theme.STATUSES}
     if n == 0 or counts["no_data"] == n:

@@ -122,7 +122,7 @@ def tile_texts(row: Mapping, lang: str = "nl") -> dict:
     label = row.get("label_en" if lang == "en" else "label_nl") or row.get("indicator", "")
     source = source_text(row.get("source_file"), row.get("source_sheet"), row.get("delivered_at"), lang)
     delta = change_delta(row, lang)
-    if row.get("accrual") == "none" and row.get("status") == "on_target":
+    if theme.for_information(row):
         badge = (t("tile.for_information", lang), "gray")  # no target: "op koers" would mislead
     else:
         s = theme.status(row.get("status"))

@@ -51,10 +51,28 @@ STATUSES: dict[str, Status] = {
     )
 }
 STATUS_ORDER = tuple(sorted(STATUSES, key=lambda c: STATUSES[c].rank))
+# how an indicator without a target is shown (for_information); not a status the indicators API returns, so not
+# in STATUSES (the charts' colour scales and the status counts)
+INFO = Status("info", "#5C6670", "#ECEFF2", "–", "ter informatie", "for information", "gray", 3)
 
 
 def status(code: str | None) -> Status:
+    if code == INFO.code:
+        return INFO
     return STATUSES.get(code or "no_data", STATUSES["no_data"])
+
+
+def for_information(row) -> bool:
+    """An indicator with a value but no target (accrual "none": the development budget carried over).
+
+    It is shown "ter informatie", never "op koers", and not counted among the indicators judged against a target
+    (its status stays on_target in `stuurhut indicators --json`, whose statuses DESIGN.md fixes)."""
+    return row.get("accrual") == "none" and row.get("status") == "on_target"
+
+
+def shown_status(row) -> str:
+    """The status code to show for an indicator row: "info" for one without a target, else its status."""
+    return INFO.code if for_information(row) else (row.get("status") or "no_data")
 
 
 # d3-format / d3-time-format locale definitions for nl-NL (as in d3's locale files), with a plain

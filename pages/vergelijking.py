@@ -46,8 +46,13 @@ if not v.has_figures:
     st.info(t("compare.heat.none"), icon=":material/info:")
     st.stop()
 st.subheader(v.heat_title)
-st.dataframe(v.heat_styled, hide_index=True, width="stretch",
-             column_config={t("compare.col.deal"): st.column_config.TextColumn(pinned=True)})
+# the deals side by side, one indicator per row: up to four deals fit beside the menu, more scroll sideways with
+# the indicator names pinned (pinned text is drawn paler, so only then)
+texts, row_height = components.wrapped(v.heat, compare.heat_widths(v.heat))
+indicator_col = t("compare.col.indicator", lang)
+pinned = st.column_config.TextColumn(width=compare.HEAT_INDICATOR_PX, pinned=True) if compare.heat_scrolls(v.heat) else {}
+st.dataframe(v.heat_styled, hide_index=True, width="stretch", height=components.table_height(v.heat.height, row_height),
+             row_height=row_height, column_config={**texts, **({indicator_col: pinned} if pinned else {})})
 components.download_buttons(v.heat, f"vergelijking_{year}", key="cmp_heat", lang=lang)
 st.caption(t("compare.heat.legend"))
 components.source_caption(files, None, delivered, lang)

@@ -149,6 +149,8 @@ def cell_text(row: dict, lang: str = "nl") -> str:
     if row["value"] is None:
         return s.label(lang)
     unit = row["unit"]
+    if theme.for_information(row):  # no target to state or to be on: "€ 10.520 · – ter informatie"
+        return f"{fmt_value(row['value'], unit, lang)} · {t('tile.for_information', lang)}"
     target = fmt_target(row["target_min"], row["target_max"], unit, lang)
     text = f"{fmt_value(row['value'], unit, lang)} · {t('compare.target_word', lang)} {target}"
     exp = row.get("expected_to_date")
@@ -158,22 +160,40 @@ def cell_text(row: dict, lang: str = "nl") -> str:
 
 
 def heat_table(year_rows: pl.DataFrame, indicators: Sequence[str], mode: str, lang: str = "nl") -> pl.DataFrame:
-    """Deals by indicators: a Deal column, the year the row describes, then one text cell per indicator."""
+    """The deals side by side: an Indicator column, then one column of text cells per deal.
+
+    The first row says which year each deal's column describes (its deal year in calendar mode, its calendar year
+    in deal mode); then one row per indicator. Read across a row to compare the deals on one indicator; a few deals
+    fit beside the menu, many scroll sideways with the indicators pinned.
+    """
     labels = indicator_labels(year_rows, lang)
     other = "year" if mode == "deal" else "deal_year"
     other_title = t("compare.col.calendar_year" if mode == "deal" else "compare.col.deal_year", lang)
-    out: dict[str, list] = {t("compare.col.deal", lang): [], other_title: []}
-    for code in indicators:
-        out[labels.get(code, code)] = []
+    no_data = theme.status("no_data").label(lang)
+    out: dict[str, list[str]] = {t("compare.col.indicator", lang): [other_title, *(labels.get(c, c) for c in indicators)]}
     for deal, part in year_rows.group_by("deal", maintain_order=True):
         cells = {r["indicator"]: r for r in part.iter_rows(named=True)}
-        first = part.row(0, named=True)
-        out[t("compare.col.deal", lang)].append(deal[0])
-        out[other_title].append(int(first[other]))
-        for code in indicators:
-            r = cells.get(code)
-            out[labels.get(code, code)].append(cell_text(r, lang) if r else theme.status("no_data").label(lang))
-    return pl.DataFrame(out, schema={k: (pl.Int32 if k == other_title else pl.String) for k in out})
+        out[deal[0]] = [str(int(part[other][0])),
+                        *(cell_text(cells[code], lang) if code in cells else no_data for code in indicators)]
+    return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
+
+
+# widths (px) of heat_table's columns for components.wrapped: the indicator names, then the deals sharing what
+# is left of a 1440 px screen beside the menu (978 px), at least 170 px each (then their cells wrap onto two lines)
+HEAT_INDICATOR_PX = 230
+HEAT_CONTENT_PX = 978
+HEAT_DEAL_MIN_PX = 170
+
+
+def heat_widths(table: pl.DataFrame) -> dict[str, int]:
+    deals = table.columns[1:]
+    share = (HEAT_CONTENT_PX - HEAT_INDICATOR_PX) // max(1, len(deals))
+    return {table.columns[0]: HEAT_INDICATOR_PX, **dict.fromkeys(deals, max(HEAT_DEAL_MIN_PX, share))}
+
+
+def heat_scrolls(table: pl.DataFrame) -> bool:
+    """Whether the deals run off to the right at 1440 px (five or more): then the indicator names stay pinned."""
+    return sum(heat_widths(table).values()) > HEAT_CONTENT_PX
 
 
 def heat_styled(table: pl.DataFrame, lang: str = "nl"):
@@ -187,13 +207,13 @@ def heat_styled(table: pl.DataFrame, lang: str = "nl"):
                 return css
         return ""
 
-    cols = table.columns[2:]
-    return styler(table.to_pandas()).map(colour, subset=cols)
+    return styler(table.to_pandas()).map(colour, subset=table.columns[1:])
 
 
 def status_counts(year_rows: pl.DataFrame) -> pl.DataFrame:
     """deal, on_target, at_risk, off_target, measured (indicators with data), ordered best first."""
-    measured = year_rows.filter(pl.col("status") != "no_data")
+    # indicators without a target (theme.for_information) are not judged, so not counted
+    measured = year_rows.filter((pl.col("status") != "no_data") & (pl.col("accrual") != "none"))
     return (measured.group_by("deal").agg(
         on_target=(pl.col("status") == "on_target").sum(),
         at_risk=(pl.col("status") == "at_risk").sum(),

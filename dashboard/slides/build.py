@@ -112,7 +112,7 @@ def change_text(row: Mapping) -> str:
 
 
 def kpi(row: Mapping, label: str | None = None) -> Kpi:
-    return Kpi(label or row["label_nl"], value_text(row), target_text(row), row["status"], change_text(row))
+    return Kpi(label or row["label_nl"], value_text(row), target_text(row), theme.shown_status(row), change_text(row))
 
 
 def sources(rows: Iterable[Mapping]) -> list[str]:
@@ -152,8 +152,8 @@ def _count_status(rows: Iterable[Mapping]) -> dict[str, int]:
 
 def _summary(rows: dict[str, dict], year: int) -> Slide:
     shown = [rows[c] for c in SUMMARY if c in rows]
-    counts = _count_status(rows.values())
-    with_data = len(rows) - counts["no_data"]
+    counts = _count_status(r for r in rows.values() if not theme.for_information(r))  # no target: not judged
+    with_data = sum(counts.values()) - counts["no_data"]
     title = f"{counts['on_target']} van {with_data} sturingsindicatoren op koers"
     parts = [f"{n} {STATUS_WORD[s]}" for s, n in counts.items() if n and s != "on_target"]
     return Slide(
@@ -181,7 +181,7 @@ def _code(short: str) -> str:
 
 def _other_indicators(rows: dict[str, dict], codes: list[str], year: int) -> Slide:
     table_rows = [[rows[c]["label_nl"], value_text(rows[c]), rows[c]["target_text_nl"] or "geen doel",
-                   f"{STATUS_WORD[rows[c]['status']]}", change_text(rows[c]).replace(" sinds vorige levering", "")]
+                   f"{STATUS_WORD[theme.shown_status(rows[c])]}", change_text(rows[c]).replace(" sinds vorige levering", "")]
                   for c in codes]
     off = [rows[c]["label_nl"] for c in codes if rows[c]["status"] == "off_target"]
     title = f"Overige indicatoren {year}: " + (f"{len(off)} uit koers" if off else "geen uit koers")

@@ -10,13 +10,13 @@ from typing import Literal
 from dashboard import theme
 from dashboard.format import fmt_date, fmt_number, fmt_value
 
-Status = Literal["on_target", "at_risk", "off_target", "no_data"]
+Status = Literal["on_target", "at_risk", "off_target", "no_data", "info"]
 NumberFormat = Literal["count", "euro", "ratio", "score"]
 ChartKind = Literal["bar", "column", "stacked_bar", "line", "waterfall"]
 Align = Literal["left", "right", "center"]
 SlideKind = Literal["title", "content"]
 
-STATUSES: tuple[str, ...] = ("on_target", "at_risk", "off_target", "no_data")
+STATUSES: tuple[str, ...] = ("on_target", "at_risk", "off_target", "no_data", "info")  # info: no target
 
 # Status is always shown as colour + icon + word, never colour alone (WCAG 1.4.1); the words, icons and
 # colours are the dashboard's own (dashboard/theme.py), so a slide says what the page says.

@@ -44,6 +44,17 @@ def test_indicator_status_title_states_the_finding_in_words() -> None:
     assert colours["range"] == ["#B3380A", "#8A5A00", "#00704F", "#5C6670"]
 
 
+def test_an_indicator_without_a_target_is_not_counted_as_on_target() -> None:
+    """The budget carried over has no target (accrual "none"): its tile says "ter informatie", so the finding over
+    all indicators does not count it among those on target either."""
+    frame = indicators_frame().with_columns(
+        status=pl.Series(["at_risk", "on_target", "on_target", "no_data"]),
+        accrual=pl.Series(["sum", "level", "none", "sum"]))
+    assert charts.describe_indicator_status(frame) == "1 van 3 indicatoren op koers, 1 risico"
+    judged = frame.with_columns(accrual=pl.lit("sum"))
+    assert charts.describe_indicator_status(judged) == "2 van 4 indicatoren op koers, 1 risico"
+
+
 def test_indicator_status_in_english() -> None:
     spec = charts.indicator_status(indicators_frame(), lang="en").to_dict()
     assert spec["title"]["text"] == "1 of 4 indicators on target, 1 at risk"

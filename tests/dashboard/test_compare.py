@@ -114,11 +114,17 @@ def test_cross_deal_grid_equals_the_shared_indicators_function(wh: Warehouse) ->
 def test_heat_table_cells_say_value_target_and_status(wh: Warehouse) -> None:
     rows = compare.at_year(compare.grid(wh), 2, "deal", ["kernteam_meetings", "directors_meetings"])
     table = compare.heat_table(rows, ["kernteam_meetings", "directors_meetings"], "deal")
-    assert table.columns == ["Deal", "Kalenderjaar", "Kernteamoverleggen gehouden", "Directeurenoverleggen gehouden"]
+    assert table.columns == ["Indicator", "CDAA", "CDBB"]  # the deals side by side, one indicator per row
     assert table.rows() == [
-        ("CDAA", 2021, "4 · doel 6 · ✗ uit koers", "0 · doel 2 · ✗ uit koers"),
-        ("CDBB", 2022, "6 · doel 6 · ✓ op koers", "0 · doel 2 · ✗ uit koers"),
+        ("Kalenderjaar", "2021", "2022"),  # which year each deal's column describes
+        ("Kernteamoverleggen gehouden", "4 · doel 6 · ✗ uit koers", "6 · doel 6 · ✓ op koers"),
+        ("Directeurenoverleggen gehouden", "0 · doel 2 · ✗ uit koers", "0 · doel 2 · ✗ uit koers"),
     ]
+    widths = compare.heat_widths(table)
+    assert widths == {"Indicator": 230, "CDAA": 374, "CDBB": 374}  # two deals share the row beside the menu
+    many = pl.DataFrame({"Indicator": ["x"], **{f"D{i}": ["y"] for i in range(8)}})
+    assert set(list(compare.heat_widths(many).values())[1:]) == {170}  # eight deals: 170 px each, then scroll
+    assert compare.heat_scrolls(many) and not compare.heat_scrolls(table)  # only then the indicators are pinned
     assert compare.describe_heat(rows) == ("CDBB het vaakst op koers (1 van 2 indicatoren met gegevens), "
                                            "CDAA het minst vaak (0 van 2)")
     styled = compare.heat_styled(table).to_html()
@@ -270,6 +276,12 @@ def test_stuurhut_indicators_works_for_each_demo_deal(demo_db: Path, deal: str, 
 def test_demo_comparison_finding(demo_db: Path) -> None:
     wh = Warehouse(demo_db)
     rows = compare.at_year(compare.grid(wh), 2022, "calendar")
-    assert compare.describe_heat(rows) == ("CDKW het vaakst op koers (14 van 17 indicatoren met gegevens), "
-                                           "CDOR het minst vaak (14 van 18)")
+    # the budget carried over has no target: it is not counted among the indicators on target (17 with one)
+    assert compare.describe_heat(rows) == ("CDKW het vaakst op koers (13 van 16 indicatoren met gegevens), "
+                                           "CDOR het minst vaak (13 van 17)")
+    table = compare.heat_table(rows, ["dev_budget_surplus", "kernteam_meetings"], "calendar")
+    carried = dict(zip(table.columns, table.row(1), strict=True))
+    assert carried["Indicator"] == "Ontwikkelbudget doorgeschoven naar volgend jaar"
+    assert carried["CDOR"] == "€ 526.650 · – ter informatie"  # not "doel geen doel · ✓ op koers"
+    assert "#DDF3EB" not in compare.heat_styled(table.slice(1, 1)).to_html()  # not coloured as on target
     assert compare.self_assessment(wh)["deal"].unique().sort().to_list() == ["CDCB", "CDKW", "CDOR"]

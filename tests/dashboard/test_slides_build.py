@@ -10,6 +10,7 @@ import pytest
 from dashboard.db import Warehouse
 from dashboard.queries.indicators import UnknownDeal
 from dashboard.slides.build import build_deck
+from dashboard.slides.model import status_label
 from etl.cli import main
 
 
@@ -98,6 +99,10 @@ def test_budget_carry_over_and_changes(budget_db: Path):
     assert _slide(earlier, "Ontwikkelbudget").title == "Ontwikkelbudget 2022: € 20.000 overschreden"
     budget = _slide(earlier, "Ontwikkelbudget")
     assert [k.value_text for k in budget.kpis] == ["117%", "-€ 20.000"]
+    assert budget.kpis[1].status == "at_risk"  # overspent: a risk, as on the page
+    surplus = _slide(end, "Ontwikkelbudget").kpis[1]
+    assert (surplus.value_text, surplus.status) == ("€ 5.000", "info")  # no target: "ter informatie", not "op koers"
+    assert status_label(surplus.status) == "– ter informatie"
 
 
 def test_team_progress_slide(tst):
@@ -236,3 +241,21 @@ def test_budget_title_for_a_year_in_progress_is_provisional():
     assert slide.chart.categories[-2:] == ["Besteed tot nu", "Nog niet besteed"]
     rows["dev_budget_surplus"]["value"] = -1200.0
     assert _budget(rows, 2022, 2023, carry).title == "Ontwikkelbudget 2022: nu al € 1.200 overschreden (jaar loopt nog)"
+
+
+def test_summary_does_not_count_an_indicator_without_a_target_as_on_target() -> None:
+    """The budget carried over (accrual "none") has no target: the deck's headline counts only judged indicators."""
+    from dashboard.slides.build import _summary
+
+    def row(code: str, status: str, accrual: str = "sum") -> dict:
+        return {"indicator": code, "status": status, "accrual": accrual, "label_nl": code, "value": 1.0, "unit": "count",
+                "target_min": 1.0, "target_max": None, "expected_to_date": None, "previous_value": None,
+                "change": None, "source_file": None, "source_sheet": None, "delivered_at": None,
+                "target_text_nl": "1", "target_note_nl": None, "note_nl": None, "previous_status": None}
+
+    rows = {"kernteam_meetings": row("kernteam_meetings", "on_target"),
+            "directors_meetings": row("directors_meetings", "at_risk"),
+            "dev_budget_surplus": row("dev_budget_surplus", "on_target", accrual="none")}
+    slide = _summary(rows, 2022)
+    assert slide.title == "1 van 2 sturingsindicatoren op koers"
+    assert slide.subtitle == "Stand 2022: 1 risico"
