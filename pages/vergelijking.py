@@ -46,13 +46,14 @@ if not v.has_figures:
     st.info(t("compare.heat.none"), icon=":material/info:")
     st.stop()
 st.subheader(v.heat_title)
-# the deals side by side, one indicator per row: up to four deals fit beside the menu, more scroll sideways with
-# the indicator names pinned (pinned text is drawn paler, so only then)
-texts, row_height = components.wrapped(v.heat, compare.heat_widths(v.heat))
+# the deals side by side, one indicator per row
 indicator_col = t("compare.col.indicator", lang)
-pinned = st.column_config.TextColumn(width=compare.HEAT_INDICATOR_PX, pinned=True) if compare.heat_scrolls(v.heat) else {}
+if compare.heat_scrolls(v.heat):  # five deals or more: one line a cell, scrolling sideways with the indicators pinned
+    config, row_height = {indicator_col: st.column_config.TextColumn(pinned=True)}, None
+else:  # up to four: every column in view beside the menu, long texts wrapped
+    config, row_height = components.wrapped(v.heat, compare.heat_widths(v.heat))
 st.dataframe(v.heat_styled, hide_index=True, width="stretch", height=components.table_height(v.heat.height, row_height),
-             row_height=row_height, column_config={**texts, **({indicator_col: pinned} if pinned else {})})
+             row_height=row_height, column_config=config)
 components.download_buttons(v.heat, f"vergelijking_{year}", key="cmp_heat", lang=lang)
 st.caption(t("compare.heat.legend"))
 components.source_caption(files, None, delivered, lang)

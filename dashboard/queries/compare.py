@@ -192,7 +192,8 @@ def heat_widths(table: pl.DataFrame) -> dict[str, int]:
 
 
 def heat_scrolls(table: pl.DataFrame) -> bool:
-    """Whether the deals run off to the right at 1440 px (five or more): then the indicator names stay pinned."""
+    """Whether the deals run off to the right at 1440 px (five or more): then the cells keep one line (no widths to
+    share out, and a shorter table) and the indicator names stay pinned while the deals scroll."""
     return sum(heat_widths(table).values()) > HEAT_CONTENT_PX
 
 
