@@ -235,6 +235,27 @@ def wrapped(df: pl.DataFrame, widths: Mapping[str, int], helps: Mapping[str, str
                         lambda: _wrapped(df, widths, helps, max_lines))
 
 
+# A table with the deals side by side (Vergelijking): a first column naming the rows, then one column per deal. At
+# 1440 px the page has 978 px beside the menu: the first column takes 230, the deals share the rest.
+SIDE_FIRST_PX = 230
+SIDE_CONTENT_PX = 978
+SIDE_DEAL_MIN_PX = 170
+
+
+def side_by_side(table: pl.DataFrame) -> tuple[dict, int | None]:
+    """(column_config, row_height) for a table with the deals side by side.
+
+    Up to four deals fit beside the menu: fixed widths, long texts wrapped (`wrapped`). Five or more cannot fit at
+    170 px each: then every cell keeps one line and the deals scroll sideways with the first column pinned (pinned
+    text is drawn paler, so only then).
+    """
+    first, deals = table.columns[0], table.columns[1:]
+    if SIDE_FIRST_PX + len(deals) * SIDE_DEAL_MIN_PX > SIDE_CONTENT_PX:
+        return {first: st.column_config.TextColumn(pinned=True)}, None
+    share = (SIDE_CONTENT_PX - SIDE_FIRST_PX) // max(1, len(deals))
+    return wrapped(table, {first: SIDE_FIRST_PX, **dict.fromkeys(deals, share)})
+
+
 def _wrapped(df: pl.DataFrame, widths: Mapping[str, int], helps: Mapping[str, str], max_lines: int) -> tuple:
     lines = 1
     config = {}

@@ -46,12 +46,8 @@ if not v.has_figures:
     st.info(t("compare.heat.none"), icon=":material/info:")
     st.stop()
 st.subheader(v.heat_title)
-# the deals side by side, one indicator per row
-indicator_col = t("compare.col.indicator", lang)
-if compare.heat_scrolls(v.heat):  # five deals or more: one line a cell, scrolling sideways with the indicators pinned
-    config, row_height = {indicator_col: st.column_config.TextColumn(pinned=True)}, None
-else:  # up to four: every column in view beside the menu, long texts wrapped
-    config, row_height = components.wrapped(v.heat, compare.heat_widths(v.heat))
+# the deals side by side, one indicator per row (up to four deals in view, more scroll sideways)
+config, row_height = components.side_by_side(v.heat)
 st.dataframe(v.heat_styled, hide_index=True, width="stretch", height=components.table_height(v.heat.height, row_height),
              row_height=row_height, column_config=config)
 components.download_buttons(v.heat, f"vergelijking_{year}", key="cmp_heat", lang=lang)
@@ -83,7 +79,9 @@ if v.self_table is None:
     components.empty_state(t("compare.self.subject"), "Zelfevaluatie")
 else:
     st.write(t("compare.self.intro"))
-    components.table(v.self_table, "zelfevaluatie", key="cmp_self", lang=lang)
+    config, row_height = components.side_by_side(v.self_table)  # the deals side by side, one theme per row
+    components.table(v.self_table, "zelfevaluatie", key="cmp_self", lang=lang, column_config=config,
+                     row_height=row_height)
     components.chart(charts.compare_self_assessment(v.self_scores, focus, lang), self_bench_table,
                      name=f"zelfevaluatie_{focus}", key="cmp_self_chart", lang=lang)
     components.source_caption(v.self_files, "Zelfevaluatie", v.self_delivered, lang)

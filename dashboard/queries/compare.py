@@ -178,25 +178,6 @@ def heat_table(year_rows: pl.DataFrame, indicators: Sequence[str], mode: str, la
     return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
 
 
-# widths (px) of heat_table's columns for components.wrapped: the indicator names, then the deals sharing what
-# is left of a 1440 px screen beside the menu (978 px), at least 170 px each (then their cells wrap onto two lines)
-HEAT_INDICATOR_PX = 230
-HEAT_CONTENT_PX = 978
-HEAT_DEAL_MIN_PX = 170
-
-
-def heat_widths(table: pl.DataFrame) -> dict[str, int]:
-    deals = table.columns[1:]
-    share = (HEAT_CONTENT_PX - HEAT_INDICATOR_PX) // max(1, len(deals))
-    return {table.columns[0]: HEAT_INDICATOR_PX, **dict.fromkeys(deals, max(HEAT_DEAL_MIN_PX, share))}
-
-
-def heat_scrolls(table: pl.DataFrame) -> bool:
-    """Whether the deals run off to the right at 1440 px (five or more): then the cells keep one line (no widths to
-    share out, and a shorter table) and the indicator names stay pinned while the deals scroll."""
-    return sum(heat_widths(table).values()) > HEAT_CONTENT_PX
-
-
 def heat_styled(table: pl.DataFrame, lang: str = "nl"):
     """The heat table with each cell in its status colour (icon and word are in the text already)."""
     tints = {s.word(lang): f"color: {s.colour}; background-color: {s.background}" for s in theme.STATUSES.values()}
@@ -336,18 +317,14 @@ def score_cell(row: dict, lang: str = "nl") -> str:
 
 
 def self_table(sa: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
-    """Deals by themes: the latest score with its change since the first measurement."""
+    """The deals side by side, one theme per row: each deal's latest score with its change since its first
+    measurement; the first row says when each deal measured last."""
     themes = sorted(sa["theme"].unique().to_list())
-    out: dict[str, list] = {t("compare.col.deal", lang): [], t("compare.col.latest_wave", lang): []}
-    for th in themes:
-        out[th] = []
+    out: dict[str, list[str]] = {t("compare.col.theme", lang): [t("compare.col.latest_wave", lang), *themes]}
     for deal, part in sa.group_by("deal", maintain_order=True):
         cells = {r["theme"]: r for r in part.iter_rows(named=True)}
-        out[t("compare.col.deal", lang)].append(deal[0])
-        out[t("compare.col.latest_wave", lang)].append(part["latest_wave"].max())
-        for th in themes:
-            r = cells.get(th)
-            out[th].append(score_cell(r, lang) if r else "–")
+        out[deal[0]] = [str(part["latest_wave"].max()),
+                        *(score_cell(cells[th], lang) if th in cells else "–" for th in themes)]
     return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
 
 

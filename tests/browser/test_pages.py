@@ -140,6 +140,24 @@ def test_registers_fit_beside_the_menu_with_their_texts_wrapped(site, path) -> N
     assert (height - 35) / rows > 64, f"{rows} rows in {height} px: the texts are not wrapped"
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_comparison_shows_the_three_demo_deals_side_by_side_without_scrolling(site, lang) -> None:
+    """Vergelijking puts the deals side by side, a column each: with the three demo deals every table is in view
+    at 1440 px (the indicator table was 18 indicator columns wide, 4002 px; the self-assessment 1203 px)."""
+    base, page = site
+    page.goto(f"{base}/vergelijking?taal={lang}")
+    shots.settle(page)
+    assert problems(page) == ([], False)
+    page.locator('[data-testid="stDataFrame"] table[role="grid"]').first.wait_for(state="attached", timeout=30000)
+    headers = page.eval_on_selector_all('[data-testid="stDataFrame"] table[role="grid"] thead',
+                                        "els => els.map(e => [...e.querySelectorAll('th')].map(th => th.innerText.trim()))")
+    assert ["Indicator", "CDCB", "CDKW", "CDOR"] in headers
+    grids = page.eval_on_selector_all('[data-testid="stDataFrame"] .dvn-scroller',
+                                      "els => els.map(e => [e.scrollWidth, e.clientWidth])")
+    assert len(grids) >= 3
+    assert [g for g in grids if g[0] > g[1] + 1] == [], f"tables wider than the page: {grids}"
+
+
 @pytest.mark.parametrize(("path", "rows"), [("catalogus", 23), ("eindresultaten?deal=CDOR", 14), ("gegevens?deal=CDOR", 16)])
 def test_short_registers_show_every_row_without_scrolling_inside(site, path, rows) -> None:
     """A register of a few dozen rows is in view at once, not in a ten-row box with its own scroll bar."""

@@ -120,8 +120,10 @@ def test_self_assessment_section(cmp_env: Path) -> None:
     at = open_page()
     at.selectbox(key="cmp_focus").set_value("CDAA").run()
     ok(at)
-    table = table_with(at, "Laatste meting")
-    assert list(table["Gedeelde ambitie"]) == ["4 (+1 sinds 2021-06)", "2"]
+    table = table_with(at, "Thema").set_index("Thema")  # the deals side by side, one theme per row
+    assert list(table.columns) == ["CDAA", "CDBB"]
+    assert list(table.loc["Laatste meting"]) == ["2022-06", "2022-05"]
+    assert list(table.loc["Gedeelde ambitie"]) == ["4 (+1 sinds 2021-06)", "2"]
     assert ("CDAA scoort zichzelf op 1 van 2 thema's hoger dan de mediaan van de andere deals, op 1 lager"
             in captions(at))
     assert any(c.startswith("Bron: 2 bestanden: CDAA.xlsx, CDBB.xlsx · tabblad Zelfevaluatie") for c in captions(at))
