@@ -40,10 +40,10 @@ def _titled(chart: alt.TopLevelMixin, finding: str, subtitle: str | None = None)
     return chart.properties(title=title, description=finding)
 
 
-def _status_scale(lang: str) -> alt.Scale:
-    codes = theme.STATUS_ORDER
-    return alt.Scale(domain=[theme.STATUSES[c].word(lang) for c in codes],
-                     range=[theme.STATUSES[c].colour for c in codes])
+def _status_scale(lang: str, info: bool = False) -> alt.Scale:
+    """Status words to their colours; `info`: with "ter informatie" (an indicator without a target) last."""
+    shown = [theme.STATUSES[c] for c in theme.STATUS_ORDER] + ([theme.INFO] if info else [])
+    return alt.Scale(domain=[s.word(lang) for s in shown], range=[s.colour for s in shown])
 
 
 def _label_col(lang: str) -> str:
@@ -82,8 +82,10 @@ def indicator_status(df: pl.DataFrame, lang: str = "nl") -> alt.Chart:
     """Each indicator's value as a share of its target (so far), coloured and labelled by status."""
     _rows(df, "indicator_status")
     rows = []
+    info = False
     for r in df.iter_rows(named=True):
-        st = theme.status(r["status"])
+        st = theme.status(theme.shown_status(r))  # "ter informatie" for one without a target, as on its tile
+        info = info or st is theme.INFO
         ref = _reference(r)
         value = r["value"]
         attained = None if ref is None or value is None else min(float(value) / ref, 1.5)
@@ -109,11 +111,11 @@ def indicator_status(df: pl.DataFrame, lang: str = "nl") -> alt.Chart:
     bars = base.mark_bar(height=14).encode(
         x=alt.X("attained:Q", title=t("chart.share_of_target", lang), axis=alt.Axis(format=theme.FMT_RATIO),
                 scale=alt.Scale(domain=[0, 1.5])),
-        color=alt.Color("status:N", scale=_status_scale(lang), title=t("chart.status", lang)),
+        color=alt.Color("status:N", scale=_status_scale(lang, info), title=t("chart.status", lang)),
         tooltip=tooltip,
     )
     labels = base.mark_text(align="left", dx=4).encode(
-        x=alt.X("x:Q"), text="label:N", color=alt.Color("status:N", scale=_status_scale(lang), legend=None),
+        x=alt.X("x:Q"), text="label:N", color=alt.Color("status:N", scale=_status_scale(lang, info), legend=None),
         tooltip=tooltip,
     ).transform_calculate(x="datum.attained == null ? 0 : datum.attained")
     goal = alt.Chart(pl.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color=theme.TEXT).encode(x="x:Q")

@@ -53,6 +53,13 @@ def test_an_indicator_without_a_target_is_not_counted_as_on_target() -> None:
     assert charts.describe_indicator_status(frame) == "1 van 3 indicatoren op koers, 1 risico"
     judged = frame.with_columns(accrual=pl.lit("sum"))
     assert charts.describe_indicator_status(judged) == "2 van 4 indicatoren op koers, 1 risico"
+    # its bar says so too: "– € 12.500 (geen doel)" in grey, "ter informatie" in the legend, never a green ✓
+    spec = charts.indicator_status(frame).to_dict()
+    data = {r["indicator"]: r for r in next(iter(spec["datasets"].values()))}
+    carried = data["Ontwikkelbudget doorgeschoven naar volgend jaar"]
+    assert (carried["status"], carried["label"]) == ("ter informatie", "– € 12.500 (geen doel)")
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["domain"][-1] == "ter informatie" and scale["range"][-1] == "#5C6670"
 
 
 def test_indicator_status_in_english() -> None:
