@@ -7,7 +7,11 @@ from dataclasses import dataclass
 import altair as alt
 
 THEME_NAME = "stuurhut"
-FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
+# Quoted: an unquoted family name may not start with a digit ("Source Sans 3"), and a canvas given such a font string
+# keeps its default 10px sans-serif. Vega measured every label in that while the page drew it in 12px Source Sans, so
+# long axis labels ("Overleggen van het minst actieve ontwikkelteam") ran past the chart's left edge and were cut
+# off. "Source Sans" first: the web font Streamlit loads and draws chart text in.
+FONT = '"Source Sans", "Source Sans Pro", "Source Sans 3", Helvetica, Arial, sans-serif'
 TEXT = "#1b1f24"
 MUTED = "#4d5761"  # 7.4:1 on white
 GRID = "#e3e7eb"
@@ -177,10 +181,11 @@ def theme() -> dict:
                 "titleFontSize": 12,
                 "orient": "bottom",
                 "direction": "horizontal",
-                # Vega measures a label before the web font is in, then draws it wider: without room between
-                # entries "kennisinstelling" ran into the next symbol; long kinds were cut at 160 px
+                # room between entries; long kinds were cut at 160 px. Four entries a row: nine partner kinds in
+                # one row ran past the chart's right edge ("maatschappelijke organisatie", "overig" cut off)
                 "columnPadding": 24,
                 "labelLimit": 260,
+                "columns": 4,
             },
             "header": {"labelFont": FONT, "titleFont": FONT, "labelColor": TEXT, "labelFontSize": 13},
             "range": {"category": list(PALETTE), "ordinal": list(LIKERT_COLOURS)},

@@ -158,6 +158,32 @@ def test_comparison_shows_the_three_demo_deals_side_by_side_without_scrolling(si
     assert [g for g in grids if g[0] > g[1] + 1] == [], f"tables wider than the page: {grids}"
 
 
+CUT_OFF_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 2 || r.right > box.right + 2);
+  }).map(t => t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("path", ["?deal=CDOR", "communicatie?deal=CDOR", "vergelijking"])
+def test_no_chart_text_is_cut_off_at_the_chart_edges(site, path) -> None:
+    """Axis labels and legends stay inside their chart: Vega measures them in the font the page draws them in
+    (theme.FONT quoted; unquoted "Source Sans 3" made it measure in 10px sans-serif, and "Overleggen van het minst
+    actieve ontwikkelteam" ran 17 px past the left edge) and a long legend wraps (nine partner kinds ran off the
+    right edge)."""
+    base, page = site
+    page.goto(f"{base}/{path}")
+    shots.settle(page)
+    opened = page.locator('[data-testid="stExpander"] summary', has_text="Als grafiek")  # the overview's charts
+    for i in reversed(range(opened.count())):
+        opened.nth(i).click()
+        shots.settle(page)
+    assert page.locator('[data-testid="stVegaLiteChart"] svg').count() >= 2
+    assert page.evaluate(CUT_OFF_TEXT) == []
+
+
 @pytest.mark.parametrize(("path", "rows"), [("catalogus", 23), ("eindresultaten?deal=CDOR", 14), ("gegevens?deal=CDOR", 16)])
 def test_short_registers_show_every_row_without_scrolling_inside(site, path, rows) -> None:
     """A register of a few dozen rows is in view at once, not in a ten-row box with its own scroll bar."""
