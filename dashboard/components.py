@@ -235,18 +235,19 @@ def wrapped(df: pl.DataFrame, widths: Mapping[str, int], helps: Mapping[str, str
                         lambda: _wrapped(df, widths, helps, max_lines))
 
 
-# A table with the deals side by side (Vergelijking): a first column naming the rows, then one column per deal. At
-# 1440 px the page has 978 px beside the menu: the first column takes 230, the deals share the rest.
-SIDE_FIRST_PX = 230
-SIDE_CONTENT_PX = 978
-SIDE_DEAL_MIN_PX = 170
+# A table with the deals side by side (Vergelijking): a first column naming the rows, then one column per deal. On a
+# 1280 px screen the page has 818 px beside the menu: the first column takes 200, the deals share the rest (a wider
+# screen stretches every column alike).
+SIDE_FIRST_PX = 200
+SIDE_CONTENT_PX = 818
+SIDE_DEAL_MIN_PX = 150
 
 
 def side_by_side(table: pl.DataFrame) -> tuple[dict, int | None]:
     """(column_config, row_height) for a table with the deals side by side.
 
     Up to four deals fit beside the menu: fixed widths, long texts wrapped (`wrapped`). Five or more cannot fit at
-    170 px each: then every cell keeps one line and the deals scroll sideways with the first column pinned (pinned
+    150 px each: then every cell keeps one line and the deals scroll sideways with the first column pinned (pinned
     text is drawn paler, so only then).
     """
     first, deals = table.columns[0], table.columns[1:]

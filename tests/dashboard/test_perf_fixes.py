@@ -313,14 +313,14 @@ def test_wrapped_gives_long_texts_fixed_widths_and_rows_tall_enough() -> None:
 
 
 def test_side_by_side_fits_up_to_four_deals_and_pins_the_rows_for_more() -> None:
-    """Vergelijking's tables with the deals side by side: the deals share what the first column leaves of 978 px."""
+    """Vergelijking's tables with the deals side by side: the deals share what the first column leaves of 818 px."""
     two = pl.DataFrame({"Indicator": ["Kernteamoverleggen gehouden"], "CDAA": ["5 · doel 6 · ! risico"],
                         "CDBB": ["6 · doel 6 · ✓ op koers"]})
     config, row_height = components.side_by_side(two)
-    assert {name: c["width"] for name, c in config.items()} == {"Indicator": 230, "CDAA": 374, "CDBB": 374}
+    assert {name: c["width"] for name, c in config.items()} == {"Indicator": 200, "CDAA": 309, "CDBB": 309}
     assert row_height is None  # every text fits on one line at these widths
     four = pl.DataFrame({"Indicator": ["x"], **{f"D{i}": ["y"] for i in range(4)}})
-    assert {c["width"] for c in list(components.side_by_side(four)[0].values())[1:]} == {187}
+    assert {c["width"] for c in list(components.side_by_side(four)[0].values())[1:]} == {154}
     five = pl.DataFrame({"Indicator": ["x"], **{f"D{i}": ["y"] for i in range(5)}})
-    config, row_height = components.side_by_side(five)  # 230 + 5 x 170 > 978: one line a cell, scrolling sideways
+    config, row_height = components.side_by_side(five)  # 200 + 5 x 150 > 818: one line a cell, scrolling sideways
     assert row_height is None and list(config) == ["Indicator"] and config["Indicator"]["pinned"] is True
