@@ -194,8 +194,10 @@ def heat_styled(table: pl.DataFrame, lang: str = "nl"):
 
 def status_counts(year_rows: pl.DataFrame) -> pl.DataFrame:
     """deal, on_target, at_risk, off_target, measured (indicators with data), ordered best first."""
-    # indicators without a target (theme.for_information) are not judged, so not counted
-    measured = year_rows.filter((pl.col("status") != "no_data") & (pl.col("accrual") != "none"))
+    # an indicator without a target (theme.for_information: shown "ter informatie") is not judged, so not counted;
+    # the budget carried over when negative (overspent) is a risk, and counted
+    info = (pl.col("accrual") == "none") & (pl.col("status") == "on_target")
+    measured = year_rows.filter((pl.col("status") != "no_data") & ~info)
     return (measured.group_by("deal").agg(
         on_target=(pl.col("status") == "on_target").sum(),
         at_risk=(pl.col("status") == "at_risk").sum(),

@@ -283,3 +283,16 @@ def test_demo_comparison_finding(demo_db: Path) -> None:
     assert carried["CDOR"] == "€ 526.650 · – ter informatie"  # not "doel geen doel · ✓ op koers"
     assert "#DDF3EB" not in compare.heat_styled(table.slice(1, 1)).to_html()  # not coloured as on target
     assert compare.self_assessment(wh)["deal"].unique().sort().to_list() == ["CDCB", "CDKW", "CDOR"]
+
+
+def test_status_counts_leave_out_only_an_indicator_shown_for_information() -> None:
+    """The budget carried over counts when it is a risk (overspent), not while it is shown "ter informatie"."""
+    rows = pl.DataFrame({
+        "deal": ["A", "A", "B", "B"],
+        "indicator": ["kernteam_meetings", "dev_budget_surplus"] * 2,
+        "accrual": ["sum", "none"] * 2,
+        "status": ["on_target", "on_target", "on_target", "at_risk"],
+    })
+    counts = {r["deal"]: r for r in compare.status_counts(rows).iter_rows(named=True)}
+    assert (counts["A"]["measured"], counts["A"]["on_target"]) == (1, 1)
+    assert (counts["B"]["measured"], counts["B"]["at_risk"]) == (2, 1)
