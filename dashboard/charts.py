@@ -1177,6 +1177,8 @@ def _deal_colours(deals: list[str]) -> alt.Scale:
 def describe_compare_multiples(df: pl.DataFrame, lang: str = "nl") -> str:
     """ "31 van 48 scores op koers; meeste achterstand: Mijlpalen op tijd (2 van 3 deals uit koers of risico)". """
     measured = df.filter(pl.col("status") != "no_data")
+    if "accrual" in df.columns:  # a score shown "ter informatie" (no target) is not judged
+        measured = measured.filter(~((pl.col("accrual") == "none") & (pl.col("status") == "on_target")))
     if measured.is_empty():
         return t("compare.multiples.none", lang)
     on = measured.filter(pl.col("status") == "on_target").height
@@ -1204,8 +1206,10 @@ def compare_multiples(df: pl.DataFrame, indicators: list[str], lang: str = "nl",
     deals = df["deal"].unique(maintain_order=True).to_list()
     suffix = {"ratio": " (%)", "euro": " (€)", "count": ""}
     rows, panels = [], []
+    info = False
     for r in df.filter(pl.col("indicator").is_in(indicators)).iter_rows(named=True):
-        s = theme.status(r["status"])
+        s = theme.status(theme.shown_status(r))  # "ter informatie" for the budget carried over, as everywhere
+        info = info or s is theme.INFO
         unit = r["unit"]
         scale = 100.0 if unit == "ratio" else 1.0
         ref = next((float(r[k]) for k in ("expected_to_date", "target_min", "target_max") if r.get(k) is not None), None)
@@ -1233,13 +1237,13 @@ def compare_multiples(df: pl.DataFrame, indicators: list[str], lang: str = "nl",
                               tooltip=tip)
     bars = base.mark_bar().encode(
         y=alt.Y("value:Q", title=None, axis=alt.Axis(format=theme.FMT_COUNT, tickCount=4, tickMinStep=1)),
-        color=alt.Color("status:N", scale=_status_scale(lang), title=t("chart.status", lang)))
+        color=alt.Color("status:N", scale=_status_scale(lang, info), title=t("chart.status", lang)))
     goal = base.mark_tick(color=theme.TEXT, thickness=2, size=max(8, min(28, width // max(1, len(deals)) - 4))
                           ).encode(y="target:Q")
     layers = [bars, goal]
     if not many:
         layers.insert(1, base.mark_text(dy=-7, fontSize=11).encode(
-            y=alt.Y("v:Q"), text="label:N", color=alt.Color("status:N", scale=_status_scale(lang), legend=None)
+            y=alt.Y("v:Q"), text="label:N", color=alt.Color("status:N", scale=_status_scale(lang, info), legend=None)
         ).transform_calculate(v="datum.value == null ? 0 : datum.value"))
     chart = (alt.layer(*layers, data=d).properties(width=width, height=130)
              .facet(facet=alt.Facet("panel:N", title=None, sort=panels, header=alt.Header(labelFontWeight="bold", labelLimit=width)),
@@ -1272,7 +1276,7 @@ def compare_trend(df: pl.DataFrame, mode: str, lang: str = "nl") -> alt.TopLevel
     x_title = t("compare.col.deal_year" if mode == "deal" else "compare.col.calendar_year", lang)
     d = df.with_columns(
         value_text=formatted(df["value"], fmt_value, unit, lang),
-        status_text=formatted(df["status"], lambda s: theme.status(s).label(lang)))
+        status_text=formatted_rows(df, lambda r: theme.status(theme.shown_status(r)).label(lang)))
     tip = [alt.Tooltip("deal:N", title=t("compare.col.deal", lang)),
            alt.Tooltip("year:O", title=t("compare.col.calendar_year", lang)),
            alt.Tooltip("deal_year:O", title=t("compare.col.deal_year", lang)),

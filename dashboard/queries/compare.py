@@ -227,7 +227,7 @@ def benchmark(year_rows: pl.DataFrame) -> pl.DataFrame:
 
     year_rows: at_year(grid(...)) for the chosen deals. No other deal with a value: median and difference NULL.
     """
-    base = year_rows.select("deal", "indicator", "label_nl", "label_en", "unit", "value", "status")
+    base = year_rows.select("deal", "indicator", "label_nl", "label_en", "unit", "value", "status", "accrual")
     others = (base.join(base.select("indicator", pl.col("deal").alias("other"), pl.col("value").alias("other_value")),
                         on="indicator")
               .filter((pl.col("other") != pl.col("deal")) & pl.col("other_value").is_not_null())
@@ -278,7 +278,7 @@ def benchmark_table(bench: pl.DataFrame, deal: str, lang: str = "nl") -> pl.Data
         t("compare.col.median_others", lang): [median_text(r["others_median"], r["unit"], lang) for r in rows],
         t("compare.col.difference", lang): [difference_words(r["difference"], r["unit"], r["others"], lang) for r in rows],
         t("compare.col.others", lang): [int(r["others"]) for r in rows],
-        t("compare.col.status", lang): [theme.status(r["status"]).label(lang) for r in rows],
+        t("compare.col.status", lang): [theme.status(theme.shown_status(r)).label(lang) for r in rows],
     }, schema_overrides={t("compare.col.others", lang): pl.Int64})
 
 

@@ -132,6 +132,7 @@ def test_median_of_the_other_deals() -> None:
         "deal": ["A", "B", "C", "D"], "indicator": ["kernteam_meetings"] * 4,
         "label_nl": ["Kernteamoverleggen gehouden"] * 4, "label_en": ["Core team meetings"] * 4,
         "unit": ["count"] * 4, "value": [2.0, 4.0, 6.0, 9.0], "status": ["off_target", "at_risk", "on_target", "on_target"],
+        "accrual": ["sum"] * 4,
     })
     b = compare.benchmark(frame).sort("deal")
     assert b["others_median"].to_list() == [6.0, 6.0, 4.0, 4.0]
@@ -277,6 +278,17 @@ def test_demo_comparison_finding(demo_db: Path) -> None:
     # the budget carried over has no target: it is not counted among the indicators on target (17 with one)
     assert compare.describe_heat(rows) == ("CDKW het vaakst op koers (13 van 16 indicatoren met gegevens), "
                                            "CDOR het minst vaak (13 van 17)")
+    bench = compare.benchmark_table(compare.benchmark(rows), "CDOR").to_dicts()
+    carried = next(r for r in bench if r["Indicator"] == "Ontwikkelbudget doorgeschoven naar volgend jaar")
+    assert carried["Status"] == "– ter informatie"  # the benchmark says so too
+    # and the small multiples: grey, not a green "op koers", and not counted
+    codes = rows["indicator"].unique(maintain_order=True).to_list()
+    spec = charts.compare_multiples(rows, codes).to_dict()
+    data = [r for ds in spec["datasets"].values() for r in ds if r.get("panel", "").startswith("Ontwikkelbudget door")]
+    assert {r["status"] for r in data} == {"ter informatie"}
+    judged = rows.filter(~((pl.col("accrual") == "none") & (pl.col("status") == "on_target")))
+    assert spec["title"]["text"].startswith(
+        f"{judged.filter(pl.col('status') == 'on_target').height} van {judged.filter(pl.col('status') != 'no_data').height} scores op koers")
     table = compare.heat_table(rows, ["dev_budget_surplus", "kernteam_meetings"], "calendar")
     carried = dict(zip(table.columns, table.row(1), strict=True))
     assert carried["Indicator"] == "Ontwikkelbudget doorgeschoven naar volgend jaar"
