@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from dashboard.db import MissingDatabase, Warehouse
-from dashboard.queries.indicators import STATUS_NL, UnknownDeal, deals, format_value, indicators, parse_date
+from dashboard.queries.indicators import UnknownDeal, deals, format_value, indicators, parse_date
 
 JSON_KEYS = ("indicator", "year", "value", "target_min", "target_max", "status")
 EXTRA_KEYS = ("label_nl", "label_en", "unit", "expected_to_date", "previous_value", "change", "note_nl",
@@ -91,7 +91,7 @@ def _table_text(deal: dict, rows: list[dict], as_of: dt.date | None) -> str:
         if r["accrual"] == "sum" and r["expected_to_date"] is not None and r["value"] is not None and in_progress:
             value += f" (verwacht tot nu: {format_value(r['expected_to_date'], r['unit'])})"
         change = "" if r["change"] is None else _signed(r["change"], r["unit"])
-        status = STATUS_NL[r["status"]] + (f": {r['note_nl']}" if r["note_nl"] else "")
+        status = r["status_nl"] + (f": {r['note_nl']}" if r["note_nl"] else "")  # as shown: "ter informatie"
         table.append((r["label_nl"], str(r["year"]), value, r["target_text_nl"], status, change))
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     lines = [head, ""]

@@ -254,7 +254,9 @@ def _assess(row: dict[str, Any]) -> dict[str, Any]:
         "target_min": lo, "target_max": hi, "status": status,
         "label_nl": ind.label_nl, "label_en": ind.label_en, "unit": ind.unit, "accrual": ind.accrual,
         "target_text_nl": target_words(ind, lo, hi), **target_note(ind, row), "expected_to_date": expected,
-        "status_nl": STATUS_NL[status], "note_nl": note_of(ind, row, value),
+        # the Dutch word as shown: an indicator without a target is "ter informatie" (theme.for_information)
+        "status_nl": "ter informatie" if ind.accrual == "none" and status == "on_target" else STATUS_NL[status],
+        "note_nl": note_of(ind, row, value),
         "previous_value": None, "change": None, "previous_status": None,
         "source_file": row["source_file"], "source_sheet": row["source_sheet"], "delivered_at": row["delivered_at"],
         "peildatum": row["ref_date"], "cutoff": row["cutoff"],

@@ -308,3 +308,15 @@ def test_status_counts_leave_out_only_an_indicator_shown_for_information() -> No
     counts = {r["deal"]: r for r in compare.status_counts(rows).iter_rows(named=True)}
     assert (counts["A"]["measured"], counts["A"]["on_target"]) == (1, 1)
     assert (counts["B"]["measured"], counts["B"]["at_risk"]) == (2, 1)
+
+
+def test_cli_says_ter_informatie_but_its_json_keeps_the_designed_status(demo_db: Path) -> None:
+    """`stuurhut indicators` prints the budget carried over as the dashboard shows it; --json keeps the four
+    statuses DESIGN.md fixes for other tools (on_target for an indicator without a target)."""
+    args = [sys.executable, "-m", "etl.cli", "indicators", "--deal", "CDOR", "--year", "2022", "--db", str(demo_db)]
+    text = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    line = next(x for x in text.stdout.splitlines() if x.startswith("Ontwikkelbudget doorgeschoven"))
+    assert "geen doel" in line and "ter informatie" in line and "op koers" not in line
+    out = subprocess.run([*args, "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    rows = {r["indicator"]: r for r in json.loads(out.stdout)}
+    assert rows["dev_budget_surplus"]["status"] == "on_target"
