@@ -267,7 +267,12 @@ def test_rollback_restores_the_previous_figures_and_keeps_history(db: Path, tmp_
 # --- hostile files and failures --------------------------------------------------------------------------------
 
 
-def test_hostile_files_are_rejected_and_leave_this_process_running(db: Path, tmp_path: Path) -> None:
+def test_hostile_files_are_rejected_and_leave_this_process_running(db: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # a temp folder of this test's own: another test uploading at the same time (pytest -n) has its dirs elsewhere
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     base = write_workbook(tmp_path / "b.xlsx", {"Begroting": [["Jaar", "Kostensoort", "Post", "Begroot"],
                                                             [2022, "basis", "Huur", 10]]})
     hostile = [zip_bomb(tmp_path / "bom.xlsx", megabytes=64), xfd_claim(tmp_path, cells=True),
@@ -285,7 +290,8 @@ def test_hostile_files_are_rejected_and_leave_this_process_running(db: Path, tmp
     assert "XFD1048576" in messages[1]
     assert "beschadigd of niet volledig" in messages[2]
     assert os.getpid() == pid and kernteam_meetings(wh) == 4
-    assert not list(Path(tempfile.gettempdir()).glob("stuurhut-upload-*"))  # every temp dir is gone
+    assert tempfile.gettempdir() == str(private)
+    assert not list(private.glob("stuurhut-upload-*"))  # every temp dir is gone
     wh.close()
 
 
