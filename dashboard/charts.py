@@ -68,7 +68,7 @@ def _reference(row: dict) -> float | None:
 
 def describe_indicator_status(df: pl.DataFrame, lang: str = "nl") -> str:
     if "accrual" in df.columns:  # indicators without a target (theme.for_information) are not judged
-        df = df.filter(~((pl.col("accrual") == "none") & (pl.col("status") == "on_target")))
+        df = df.filter(theme.judged())
     n = df.height
     counts = {c: df.filter(pl.col("status") == c).height for c in theme.STATUSES}
     if n == 0 or counts["no_data"] == n:
@@ -1178,7 +1178,7 @@ def describe_compare_multiples(df: pl.DataFrame, lang: str = "nl") -> str:
     """ "31 van 48 scores op koers; meeste achterstand: Mijlpalen op tijd (2 van 3 deals uit koers of risico)". """
     measured = df.filter(pl.col("status") != "no_data")
     if "accrual" in df.columns:  # a score shown "ter informatie" (no target) is not judged
-        measured = measured.filter(~((pl.col("accrual") == "none") & (pl.col("status") == "on_target")))
+        measured = measured.filter(theme.judged())
     if measured.is_empty():
         return t("compare.multiples.none", lang)
     on = measured.filter(pl.col("status") == "on_target").height

@@ -292,6 +292,15 @@ def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None =
     download_buttons(df, name, key, lang)
 
 
+def styled_table(styled, df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None,
+                 row_height: int | None = None, lang: str | None = None) -> None:
+    """A table shown in colour (`styled`: a pandas Styler of `df`) with the CSV and Excel downloads of `df`; heights
+    as `table` (`row_height` from `wrapped` or `side_by_side`)."""
+    st.dataframe(styled, hide_index=True, width="stretch", height=table_height(df.height, row_height),
+                 row_height=row_height, column_config=column_config)
+    download_buttons(df, name, key, lang)
+
+
 def _text_cells(df: pl.DataFrame) -> pl.DataFrame:
     text = df.select(
         # non-breaking hyphens (U+2011): a narrow Datum column wraps "08-02-" and "2022" onto two lines otherwise

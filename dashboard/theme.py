@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import altair as alt
+import polars as pl
+
+from dashboard.queries.indicators import INFO_EN, INFO_NL, without_target
 
 THEME_NAME = "stuurhut"
 # Quoted: an unquoted family name may not start with a digit ("Source Sans 3"), and a canvas given such a font string
@@ -57,7 +60,7 @@ STATUSES: dict[str, Status] = {
 STATUS_ORDER = tuple(sorted(STATUSES, key=lambda c: STATUSES[c].rank))
 # how an indicator without a target is shown (for_information); not a status the indicators API returns, so not
 # in STATUSES (the charts' colour scales and the status counts)
-INFO = Status("info", "#5C6670", "#ECEFF2", "–", "ter informatie", "for information", "gray", 3)
+INFO = Status("info", "#5C6670", "#ECEFF2", "–", INFO_NL, INFO_EN, "gray", 3)
 
 
 def status(code: str | None) -> Status:
@@ -67,11 +70,13 @@ def status(code: str | None) -> Status:
 
 
 def for_information(row) -> bool:
-    """An indicator with a value but no target (accrual "none": the development budget carried over).
+    """indicators.without_target for an indicator row (a dict): shown "ter informatie", not judged."""
+    return without_target(row.get("accrual"), row.get("status"))
 
-    It is shown "ter informatie", never "op koers", and not counted among the indicators judged against a target
-    (its status stays on_target in `stuurhut indicators --json`, whose statuses DESIGN.md fixes)."""
-    return row.get("accrual") == "none" and row.get("status") == "on_target"
+
+def judged() -> pl.Expr:
+    """Over indicator rows: the ones judged against a target (not without_target, shown "ter informatie")."""
+    return ~((pl.col("accrual") == "none") & (pl.col("status") == "on_target"))
 
 
 def shown_status(row) -> str:

@@ -37,12 +37,8 @@ if v.table is None:
 else:
     st.caption(t("catalogue.by_deal", counts=v.by_deal))
     # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1440 px
-    texts, row_height = components.wrapped(v.table, dict(zip(
-        [t("compare.col.deal", lang)] + [t(f"catalogue.col.{c}", lang) for c in ("part", "part_name", "id", "result",
-                                                                                  "status", "note")],
-        (70, 85, 150, 80, 215, 100, 150), strict=True)))
-    st.dataframe(v.styled, hide_index=True, width="stretch", height=components.table_height(v.shown, row_height),
-                 row_height=row_height,
-                 column_config={t("catalogue.col.progress", lang): components.progress_column(100), **texts})
-    components.download_buttons(v.table, "catalogus_eindresultaten", key="cat_export", lang=lang)
+    texts, row_height = components.wrapped(v.table, compare.catalogue_widths(lang))
+    components.styled_table(v.styled, v.table, "catalogus_eindresultaten", key="cat_export", row_height=row_height,
+                            column_config={t("catalogue.col.progress", lang): components.progress_column(100), **texts},
+                            lang=lang)
 components.source_caption(v.files, "Eindresultaten", v.delivered, lang)

@@ -53,9 +53,8 @@ else:
     milestones = t("results.col.milestones", lang)
     texts, row_height = components.wrapped(table, results.register_widths(lang),
                                            helps={milestones: t("results.milestones_help")})
-    st.dataframe(styled, hide_index=True, width="stretch", height=components.table_height(n, row_height),
-                 row_height=row_height,
-                 column_config={t("results.col.progress", lang): components.progress_column(100), **texts})
-    components.download_buttons(table, f"eindresultaten_{f.deal}", key="register", lang=lang)
+    components.styled_table(styled, table, f"eindresultaten_{f.deal}", key="register", row_height=row_height,
+                            column_config={t("results.col.progress", lang): components.progress_column(100), **texts},
+                            lang=lang)
 components.sources_caption(((src[sheet].file, sheet, src[sheet].delivered) for sheet in ("Eindresultaten", "Mijlpalen")),
                            lang)

@@ -48,9 +48,8 @@ if not v.has_figures:
 st.subheader(v.heat_title)
 # the deals side by side, one indicator per row (up to four deals in view, more scroll sideways)
 config, row_height = components.side_by_side(v.heat)
-st.dataframe(v.heat_styled, hide_index=True, width="stretch", height=components.table_height(v.heat.height, row_height),
-             row_height=row_height, column_config=config)
-components.download_buttons(v.heat, f"vergelijking_{year}", key="cmp_heat", lang=lang)
+components.styled_table(v.heat_styled, v.heat, f"vergelijking_{year}", key="cmp_heat", column_config=config,
+                        row_height=row_height, lang=lang)
 st.caption(t("compare.heat.legend"))
 components.source_caption(files, None, delivered, lang)
 

@@ -194,10 +194,8 @@ def heat_styled(table: pl.DataFrame, lang: str = "nl"):
 
 def status_counts(year_rows: pl.DataFrame) -> pl.DataFrame:
     """deal, on_target, at_risk, off_target, measured (indicators with data), ordered best first."""
-    # an indicator without a target (theme.for_information: shown "ter informatie") is not judged, so not counted;
-    # the budget carried over when negative (overspent) is a risk, and counted
-    info = (pl.col("accrual") == "none") & (pl.col("status") == "on_target")
-    measured = year_rows.filter((pl.col("status") != "no_data") & ~info)
+    # an indicator shown "ter informatie" (no target) is not judged, so not counted; overspent it is, as a risk
+    measured = year_rows.filter((pl.col("status") != "no_data") & theme.judged())
     return (measured.group_by("deal").agg(
         on_target=(pl.col("status") == "on_target").sum(),
         at_risk=(pl.col("status") == "at_risk").sum(),
@@ -394,6 +392,16 @@ def catalogue_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
         t("catalogue.col.note", lang): df["note"].fill_null(""),
     }, schema_overrides={t("compare.col.deal", lang): pl.String, t("catalogue.col.part", lang): pl.String,
                          t("catalogue.col.id", lang): pl.String, t("catalogue.col.result", lang): pl.String})
+
+
+# widths (px) of catalogue_table's columns but Voortgang (a 100 px bar): with its long texts wrapped, the catalogue
+# fits beside the menu at 1440 px (components.wrapped; tests/browser/test_pages.py)
+CATALOGUE_WIDTHS = {"deal": 70, "part": 85, "part_name": 150, "id": 80, "result": 215, "status": 100, "note": 150}
+
+
+def catalogue_widths(lang: str = "nl") -> dict[str, int]:
+    """CATALOGUE_WIDTHS by the columns' shown names."""
+    return {t("compare.col.deal" if c == "deal" else f"catalogue.col.{c}", lang): w for c, w in CATALOGUE_WIDTHS.items()}
 
 
 # --- sources ---------------------------------------------------------------------------------------------

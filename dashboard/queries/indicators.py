@@ -20,6 +20,17 @@ STATUS_NL = {
     "no_data": "geen gegevens",
 }
 STATUS_EN = {"on_target": "on target", "at_risk": "at risk", "off_target": "off target", "no_data": "no data"}
+INFO_NL, INFO_EN = "ter informatie", "for information"  # how an indicator without a target is shown
+
+
+def without_target(accrual: str | None, status: str | None) -> bool:
+    """An indicator with a value but no target (accrual "none": the development budget carried over).
+
+    It is shown "ter informatie" (INFO_NL, theme.INFO), never "op koers", and not counted among the indicators
+    judged against a target; its status stays on_target in `stuurhut indicators --json`, whose statuses DESIGN.md
+    fixes. Overspent it is at_risk: judged, and counted."""
+    return accrual == "none" and status == "on_target"
+
 # How far below the (expected) minimum still counts as at_risk rather than off_target.
 RATIO_BAND = 0.10  # ten percentage points
 COUNT_BAND_SHARE = 0.10  # ten percent of the expected minimum, at least one
@@ -254,8 +265,7 @@ def _assess(row: dict[str, Any]) -> dict[str, Any]:
         "target_min": lo, "target_max": hi, "status": status,
         "label_nl": ind.label_nl, "label_en": ind.label_en, "unit": ind.unit, "accrual": ind.accrual,
         "target_text_nl": target_words(ind, lo, hi), **target_note(ind, row), "expected_to_date": expected,
-        # the Dutch word as shown: an indicator without a target is "ter informatie" (theme.for_information)
-        "status_nl": "ter informatie" if ind.accrual == "none" and status == "on_target" else STATUS_NL[status],
+        "status_nl": INFO_NL if without_target(ind.accrual, status) else STATUS_NL[status],  # the word as shown
         "note_nl": note_of(ind, row, value),
         "previous_value": None, "change": None, "previous_status": None,
         "source_file": row["source_file"], "source_sheet": row["source_sheet"], "delivered_at": row["delivered_at"],
