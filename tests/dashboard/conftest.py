@@ -209,7 +209,7 @@ def load(db: Path, path: Path, sheets: dict, deal: str | None = None) -> None:
     """Write a workbook and load it with the real loader; fail loudly when the loader rejects it."""
     write_workbook(path, sheets)
     result = load_files([path], db, deal=deal)
-    assert result.status == "loaded", [p.as_json() for p in result.problems]
+    assert result.status == "loaded", "\n".join(f"{p.sheet} {p.row} {p.column}: {p.message}" for p in result.problems)
 
 
 def build_full_db(directory: Path) -> Path:
