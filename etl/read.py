@@ -10,6 +10,7 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import re
 import weakref
 from collections.abc import Iterator
@@ -33,6 +34,11 @@ from etl.parse import (
 )
 from etl.problems import Problem, RawSheet, ReadResult
 from etl.validate import NUMBER_ROWS
+
+# why a read failed beyond what the user is told ("kon niet worden gelezen"): the child's timeout, signal or error,
+# for logs and test output; silent unless the application or pytest attaches a handler
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from etl.contract_view import SheetView
@@ -78,6 +84,7 @@ class PendingRead:
             try:
                 started = _read(path, isolate)
             except Exception:  # noqa: BLE001 - a delivery must never crash the loader
+                log.warning("%s: reading failed", path.name, exc_info=True)
                 started = self._unreadable()
         if isinstance(started, ReadResult):
             self._result = started
@@ -93,11 +100,13 @@ class PendingRead:
             try:
                 try:
                     tables, problems = parsing.tables()
-                except guard.ChildFailed:
+                except guard.ChildFailed as e:
+                    log.warning("%s: the reader child failed: %s", self.path.name, e.reason[-1000:])
                     self._result = self._unreadable()
                 else:
                     self._result = _workbook_result(self.path, tables, problems, parsing.sha256)
             except Exception:  # noqa: BLE001 - a delivery must never crash the loader
+                log.warning("%s: reading failed", self.path.name, exc_info=True)
                 self._result = self._unreadable()
         return self._result if self._result is not None else self._unreadable()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -128,14 +129,18 @@ def test_missing_file(tmp_path: Path):
     assert "bestaat niet" in only_error(read_file(tmp_path / "nergens.xlsx"))
 
 
-def test_child_crash_becomes_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    def crash(path: str, probe: bool = False):
+def test_child_crash_becomes_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       caplog: pytest.LogCaptureFixture):
+    def crash(*args, **kwargs):  # whatever parse_workbook is called with
         os.abort()
 
     monkeypatch.setattr(parse, "parse_workbook", crash)  # the forked child inherits the patch
     msg = only_error(read_file(write_xlsx(tmp_path / "b.xlsx", BUDGET), isolate=True))
     assert msg == f"b.xlsx {guard.UNREADABLE}"
     assert "te groot of beschadigd" in msg
+    # the user gets the Dutch advice; the log (and a failing test's output) says what happened to the child
+    assert [r.getMessage() for r in caplog.records if r.name == "etl.read"] == [
+        f"b.xlsx: the reader child failed: signal {signal.SIGABRT.value}"]
 
 
 def test_run_isolated_timeout_memory_and_result():
@@ -152,13 +157,16 @@ def test_run_isolated_timeout_memory_and_result():
     assert guard.run_isolated(sum, [1, 2, 3]) == 6
 
 
-def test_unexpected_exception_inside_reader_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_unexpected_exception_inside_reader_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture):
     def boom(path, isolate):
         raise RuntimeError("kapot")
 
     monkeypatch.setattr(read, "_read", boom)
     msg = only_error(read_file(tmp_path / "x.xlsx"))
     assert "te groot of beschadigd" in msg
+    [record] = [r for r in caplog.records if r.name == "etl.read"]
+    assert record.getMessage() == "x.xlsx: reading failed" and "kapot" in str(record.exc_info[1])
 
 
 def test_sniff():
