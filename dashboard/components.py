@@ -274,10 +274,17 @@ def _wrapped(df: pl.DataFrame, widths: Mapping[str, int], helps: Mapping[str, st
     return config, (None if lines == 1 else max(_WRAP_MIN_PX, _ROW_PAD_PX + lines * _LINE_PX))
 
 
-def progress_column(width: int = 110):
+def progress_column(width: int = 110, help: str | None = None):  # noqa: A002 - Streamlit's name
     """A 0-100 column as a bar with its percentage, 110 px wide: registers and the team overview keep their last
     columns in view beside it."""
-    return st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width=width)
+    return st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width=width, help=help)
+
+
+def sized(widths: Mapping[str, int], helps: Mapping[str, str | None] | None = None) -> dict:
+    """column_config giving each column of `widths` that width (px) and its header tooltip from `helps`; the
+    columns keep how they show their values (numbers right-aligned)."""
+    helps = helps or {}
+    return {name: st.column_config.Column(width=width, help=helps.get(name)) for name, width in widths.items()}
 
 
 def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None,

@@ -31,7 +31,6 @@ if st.query_params.get("team") != team:  # setting it, even unchanged, sends the
 st.session_state["_team_url"] = team
 v = teams.view(wh, f.deal, team, f.year, f.as_of_arg, lang)
 src, overview, ms = v.sources, v.overview, v.milestones
-bar = components.progress_column()
 
 
 def caption(*sheets: str) -> None:
@@ -40,12 +39,15 @@ def caption(*sheets: str) -> None:
 
 if team == teams.ALL:
     st.header(t("teams.overview"))
-    # nine columns: the bar and the name narrower than their defaults, so the last column (end results) fits
-    # beside the menu on a laptop screen instead of behind a horizontal scroll (tests/browser/test_pages.py)
+    # nine columns of fixed widths, the name wrapped: all in view beside the menu on a 1280 px screen
+    widths = {teams.overview_header(c, lang): w for c, w in teams.OVERVIEW_COLUMNS.items()}
+    helps = {teams.overview_header(c, lang): teams.overview_help(c, f.year, lang) for c in teams.OVERVIEW_COLUMNS}
+    name, progress = teams.overview_header("name", lang), teams.overview_header("progress", lang)
+    texts, row_height = components.wrapped(v.overview_table, {name: widths[name]})
     components.table(v.overview_table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
-                     column_config={t("teams.col.progress", lang): bar,
-                                    t("teams.col.team", lang): st.column_config.TextColumn(pinned=True),
-                                    t("teams.col.name", lang): st.column_config.TextColumn(width=190)})
+                     column_config={**components.sized(widths, helps), **texts,
+                                    progress: components.progress_column(widths[progress], helps[progress])},
+                     row_height=row_height)
     st.caption(t("teams.overview_help", year=f.year, indicator=teams.indicator_label(lang)))
     caption("Mijlpalen", "Bijeenkomsten", "Eindresultaten")
 else:

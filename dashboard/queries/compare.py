@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard import theme
-from dashboard.format import fmt_count, fmt_number, fmt_target, fmt_value
+from dashboard.format import fmt_count, fmt_number, fmt_ratio, fmt_target, fmt_value
 from dashboard.i18n import t
 from dashboard.memo import per_version, styler
 from dashboard.queries import indicators as ind_api
@@ -206,15 +206,22 @@ def status_counts(year_rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def describe_heat(year_rows: pl.DataFrame, lang: str = "nl") -> str:
-    """ "CDKW het vaakst op koers (12 van 16 indicatoren), CDCB het minst vaak (6 van 14)". """
+    """ "CDKW het vaakst op koers: 81% (13 van 16 indicatoren met gegevens), CDOR het minst vaak: 76% (13 van 17)".
+
+    Deals are ranked by their share on target (they measure different numbers of indicators), so the share leads:
+    two deals with 13 on target can be first and last. When every deal has the same share, it says so.
+    """
     c = status_counts(year_rows)
     if c.is_empty():
         return t("compare.heat.none", lang)
-    best = c.row(0, named=True)
-    text = t("compare.heat.best", lang, deal=best["deal"], on=best["on_target"], n=best["measured"])
+    best, worst = c.row(0, named=True), c.row(-1, named=True)
+    if c.height > 1 and best["share"] == worst["share"]:
+        return t("compare.heat.equal", lang, deals=c.height, share=fmt_ratio(best["share"], lang))
+    text = t("compare.heat.best", lang, deal=best["deal"], share=fmt_ratio(best["share"], lang),
+             on=best["on_target"], n=best["measured"])
     if c.height > 1:
-        worst = c.row(-1, named=True)
-        text += t("compare.heat.worst", lang, deal=worst["deal"], on=worst["on_target"], n=worst["measured"])
+        text += t("compare.heat.worst", lang, deal=worst["deal"], share=fmt_ratio(worst["share"], lang),
+                  on=worst["on_target"], n=worst["measured"])
     return text
 
 

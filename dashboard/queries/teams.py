@@ -97,26 +97,43 @@ def timeline_data(ms: pl.DataFrame, with_part: bool = False) -> pl.DataFrame:
     return ms.select(item.alias("item"), "part", "planned", "done", "status", pl.col("is_late").alias("late"))
 
 
+# The overview's columns and their widths (px): nine columns that fit beside the menu on a 1280 px screen (818 px;
+# a wider screen stretches them alike). The name wraps onto more lines; the headers are short, their help (a tooltip)
+# and the caption under the table say the rest (tests/browser/test_pages.py).
+OVERVIEW_COLUMNS = {"team": 52, "name": 146, "milestones": 90, "late": 62, "progress": 100, "held": 92, "expected": 74,
+                    "status": 96, "end_results": 104}
+
+
+def overview_header(column: str, lang: str = "nl") -> str:
+    return t(f"teams.overview.col.{column}", lang)
+
+
+def overview_help(column: str, year: int, lang: str = "nl") -> str | None:
+    key = f"teams.overview.help.{column}"
+    text = t(key, lang, year=year)
+    return None if text == key else text
+
+
 def overview_table(df: pl.DataFrame, year: int, lang: str = "nl") -> pl.DataFrame:
     """The six teams side by side, as shown and downloaded (Dutch or English headers)."""
     from dashboard.charts import meeting_status_label
 
     of = lambda a, b: t("teams.of", lang, done=fmt_count(a, lang), total=fmt_count(b, lang))  # noqa: E731
+    h = lambda column: overview_header(column, lang)  # noqa: E731
     rows = []
     for r in df.iter_rows(named=True):
         rows.append({
-            t("teams.col.team", lang): r["part"],
-            t("teams.col.name", lang): r["part_name"] or "",
-            t("teams.col.milestones_done", lang): of(r["done"], r["milestones"]),
-            t("teams.col.late", lang): r["late"],
-            t("teams.col.progress", lang): None if r["progress"] is None else round(r["progress"] * 100),
-            t("teams.col.meetings", lang, year=year): r["held"],
-            t("teams.col.expected", lang): None if r["expected"] is None else round(r["expected"]),
-            t("teams.col.meetings_status", lang): meeting_status_label(r["meetings_status"], lang),
-            t("teams.col.end_results", lang): of(r["end_results_ready"], r["end_results"]),
+            h("team"): r["part"],
+            h("name"): r["part_name"] or "",
+            h("milestones"): of(r["done"], r["milestones"]),
+            h("late"): r["late"],
+            h("progress"): None if r["progress"] is None else round(r["progress"] * 100),
+            h("held"): r["held"],
+            h("expected"): None if r["expected"] is None else round(r["expected"]),
+            h("status"): meeting_status_label(r["meetings_status"], lang),
+            h("end_results"): of(r["end_results_ready"], r["end_results"]),
         })
-    return pl.DataFrame(rows, schema_overrides={t("teams.col.progress", lang): pl.Int64,
-                                                t("teams.col.expected", lang): pl.Int64})
+    return pl.DataFrame(rows, schema_overrides={h("progress"): pl.Int64, h("expected"): pl.Int64})
 
 
 def meetings_table(df: pl.DataFrame, year: int, lang: str = "nl") -> pl.DataFrame:

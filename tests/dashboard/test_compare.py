@@ -120,8 +120,12 @@ def test_heat_table_cells_say_value_target_and_status(wh: Warehouse) -> None:
         ("Kernteamoverleggen gehouden", "4 · doel 6 · ✗ uit koers", "6 · doel 6 · ✓ op koers"),
         ("Directeurenoverleggen gehouden", "0 · doel 2 · ✗ uit koers", "0 · doel 2 · ✗ uit koers"),
     ]
-    assert compare.describe_heat(rows) == ("CDBB het vaakst op koers (1 van 2 indicatoren met gegevens), "
-                                           "CDAA het minst vaak (0 van 2)")
+    assert compare.describe_heat(rows) == ("CDBB het vaakst op koers: 50% (1 van 2 indicatoren met gegevens), "
+                                           "CDAA het minst vaak: 0% (0 van 2)")
+    # the same share for every deal: said once, not as a best and a worst deal
+    tied = rows.filter(pl.col("indicator") == "directors_meetings")
+    assert compare.describe_heat(tied) == "Alle 2 deals even vaak op koers: 0% van hun indicatoren met gegevens"
+    assert compare.describe_heat(tied, "en") == "All 2 deals equally often on target: 0% of their indicators with data"
     styled = compare.heat_styled(table).to_html()
     assert "background-color: #DDF3EB" in styled and "background-color: #FBE6DD" in styled
 
@@ -276,8 +280,9 @@ def test_demo_comparison_finding(demo_db: Path) -> None:
     wh = Warehouse(demo_db)
     rows = compare.at_year(compare.grid(wh), 2022, "calendar")
     # the budget carried over has no target: it is not counted among the indicators on target (17 with one)
-    assert compare.describe_heat(rows) == ("CDKW het vaakst op koers (13 van 16 indicatoren met gegevens), "
-                                           "CDOR het minst vaak (13 van 17)")
+    # ranked by share: 13 of 16 comes first and 13 of 17 last, so the shares lead the sentence
+    assert compare.describe_heat(rows) == ("CDKW het vaakst op koers: 81% (13 van 16 indicatoren met gegevens), "
+                                           "CDOR het minst vaak: 76% (13 van 17)")
     bench = compare.benchmark_table(compare.benchmark(rows), "CDOR").to_dicts()
     carried = next(r for r in bench if r["Indicator"] == "Ontwikkelbudget doorgeschoven naar volgend jaar")
     assert carried["Status"] == "– ter informatie"  # the benchmark says so too

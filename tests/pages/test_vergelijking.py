@@ -78,7 +78,7 @@ def test_default_view_compares_all_deals_in_the_latest_shared_calendar_year(cmp_
     deals = table_with(at, "Peildatum")
     assert list(deals["Dealjaar"]) == [3, 2]
     subheaders = [s.value for s in at.subheader]
-    assert subheaders[0] == "CDBB het vaakst op koers (2 van 7 indicatoren met gegevens), CDAA het minst vaak (0 van 7)"
+    assert subheaders[0] == "CDBB het vaakst op koers: 29% (2 van 7 indicatoren met gegevens), CDAA het minst vaak: 0% (0 van 7)"
     assert subheaders[1] == "CDAA ligt op 1 van 7 indicatoren boven de mediaan van de andere deals, op 1 eronder"
     bench = table_with(at, "Mediaan andere deals")
     row = bench[bench["Indicator"] == KERN].iloc[0]
