@@ -287,6 +287,17 @@ def benchmark_table(bench: pl.DataFrame, deal: str, lang: str = "nl") -> pl.Data
     }, schema_overrides={t("compare.col.others", lang): pl.Int64})
 
 
+# widths (px) of benchmark_table's columns: they fit beside the menu on a 1280 px screen (818 px), the indicator and
+# the difference in words wrapped onto more lines
+BENCH_WIDTHS = {"indicator": 200, "value": 90, "median_others": 146, "difference": 166, "others": 94, "status": 110}
+BENCH_WRAPPED = ("indicator", "difference")
+
+
+def bench_widths(lang: str = "nl", wrapped: bool = False) -> dict[str, int]:
+    """BENCH_WIDTHS by the columns' shown names; wrapped=True: only those of the columns that wrap."""
+    return {t(f"compare.col.{c}", lang): w for c, w in BENCH_WIDTHS.items() if not wrapped or c in BENCH_WRAPPED}
+
+
 def describe_benchmark(bench: pl.DataFrame, deal: str, lang: str = "nl") -> str:
     b = bench.filter((pl.col("deal") == deal) & pl.col("difference").is_not_null())
     if b.is_empty():

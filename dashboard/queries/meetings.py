@@ -93,6 +93,16 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 
 
+# "Wie blijft weg" beside the menu on a 1280 px screen (818 px): fixed widths, the organisation and its kind wrapped
+ABSENTEE_WIDTHS = {"organisation": 195, "partner_kind": 118, "invitations": 100, "present": 76, "excused": 76,
+                   "absent": 165, "rate": 72}
+ABSENTEE_WRAPPED = ("organisation", "partner_kind")
+
+
+def header(column: str, lang: str = "nl") -> str:
+    return HEADERS[column][1 if lang == "en" else 0]
+
+
 def display(df: pl.DataFrame, columns: list[str], lang: str = "nl") -> pl.DataFrame:
     """Pick columns, rates as "78%" and partner type NULL as "geen partner", with the display headers.
 

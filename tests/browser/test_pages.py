@@ -160,6 +160,31 @@ def test_comparison_shows_the_three_demo_deals_side_by_side_without_scrolling(si
     assert [g for g in grids if g[0] > g[1] + 1] == [], f"tables wider than the page: {grids}"
 
 
+@pytest.mark.parametrize("path", ["bijeenkomsten?deal=CDOR", "bijeenkomsten?deal=CDOR&taal=en", "vergelijking",
+                                  "vergelijking?taal=en"])
+def test_tables_fit_beside_the_menu_at_1280(site, path) -> None:
+    """Every table drawn on these pages is in view on a 1280 px laptop screen: "Wie blijft weg" (was 937 px wide in
+    818) and the benchmark (907 px) wrap their long texts in fixed-width columns instead of scrolling sideways."""
+    base, page = site
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    try:
+        page.goto(f"{base}/{path}")
+        shots.settle(page)
+        assert problems(page) == ([], False)
+        frames = page.locator('[data-testid="stDataFrame"]:visible')  # not those in a closed expander
+        frames.first.wait_for(state="attached", timeout=30000)
+        for i in range(frames.count()):  # a grid far down the page is drawn once it scrolls into view
+            frames.nth(i).scroll_into_view_if_needed()
+            frames.nth(i).locator(".dvn-scroller").wait_for(state="attached", timeout=30000)
+        grids = page.eval_on_selector_all('[data-testid="stDataFrame"]', """els => els.filter(e => e.checkVisibility())
+          .map(e => [e.querySelector('table[role="grid"] thead th')?.innerText.trim(),
+            e.querySelector('.dvn-scroller').scrollWidth, e.querySelector('.dvn-scroller').clientWidth])""")
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 2400})
+    assert grids, "no table on the page"
+    assert [g for g in grids if g[1] > g[2] + 1] == [], f"tables wider than the page: {grids}"
+
+
 def _comparison_grids(page) -> list:
     """[scroll width, width] of each table with the deals side by side (a column per demo deal)."""
     assert problems(page) == ([], False)
