@@ -36,9 +36,9 @@ if v.table is None:
     st.info(t("catalogue.none"), icon=":material/filter_alt_off:")
 else:
     st.caption(t("catalogue.by_deal", counts=v.by_deal))
-    # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1440 px
+    # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1280 px
     texts, row_height = components.wrapped(v.table, compare.catalogue_widths(lang))
+    bar = components.progress_column(compare.CATALOGUE_PROGRESS_PX)
     components.styled_table(v.styled, v.table, "catalogus_eindresultaten", key="cat_export", row_height=row_height,
-                            column_config={t("catalogue.col.progress", lang): components.progress_column(100), **texts},
-                            lang=lang)
+                            column_config={t("catalogue.col.progress", lang): bar, **texts}, lang=lang)
 components.source_caption(v.files, "Eindresultaten", v.delivered, lang)

@@ -49,12 +49,10 @@ st.caption(t("results.shown", n=n, total=register.height))
 if table is None:
     st.info(t("results.none_selected"), icon=":material/filter_alt_off:")
 else:
-    # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1440 px
-    milestones = t("results.col.milestones", lang)
-    texts, row_height = components.wrapped(table, results.register_widths(lang),
-                                           helps={milestones: t("results.milestones_help")})
+    # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1280 px
+    texts, row_height = components.wrapped(table, results.register_widths(lang), helps=results.register_helps(lang))
+    bar = components.progress_column(results.REGISTER_PROGRESS_PX)
     components.styled_table(styled, table, f"eindresultaten_{f.deal}", key="register", row_height=row_height,
-                            column_config={t("results.col.progress", lang): components.progress_column(100), **texts},
-                            lang=lang)
+                            column_config={t("results.col.progress", lang): bar, **texts}, lang=lang)
 components.sources_caption(((src[sheet].file, sheet, src[sheet].delivered) for sheet in ("Eindresultaten", "Mijlpalen")),
                            lang)

@@ -86,8 +86,9 @@ if team != teams.ALL:
     elif v.register_table is None:
         st.info(t("teams.no_end_results"), icon=":material/info:")
     else:
-        texts, row_height = components.wrapped(v.register_table, results.register_widths(lang))
+        texts, row_height = components.wrapped(v.register_table, results.register_widths(lang),
+                                               helps=results.register_helps(lang))
+        bar = components.progress_column(results.REGISTER_PROGRESS_PX)
         components.table(v.register_table, f"eindresultaten_{f.deal}_{team}", key="team_results", lang=lang,
-                         column_config={t("results.col.progress", lang): components.progress_column(100), **texts},
-                         row_height=row_height)
+                         column_config={t("results.col.progress", lang): bar, **texts}, row_height=row_height)
         caption("Eindresultaten")

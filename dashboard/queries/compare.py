@@ -412,9 +412,10 @@ def catalogue_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
                          t("catalogue.col.id", lang): pl.String, t("catalogue.col.result", lang): pl.String})
 
 
-# widths (px) of catalogue_table's columns but Voortgang (a 100 px bar): with its long texts wrapped, the catalogue
-# fits beside the menu at 1440 px (components.wrapped; tests/browser/test_pages.py)
-CATALOGUE_WIDTHS = {"deal": 70, "part": 85, "part_name": 150, "id": 80, "result": 215, "status": 100, "note": 150}
+# widths (px) of catalogue_table's columns but Voortgang (an 84 px bar): with its long texts wrapped, the catalogue fits
+# beside the menu on a 1280 px screen (components.wrapped; tests/browser/test_pages.py)
+CATALOGUE_WIDTHS = {"deal": 60, "part": 76, "part_name": 130, "id": 76, "result": 160, "status": 98, "note": 130}
+CATALOGUE_PROGRESS_PX = 84
 
 
 def catalogue_widths(lang: str = "nl") -> dict[str, int]:

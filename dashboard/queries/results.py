@@ -67,15 +67,23 @@ def register_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
     })
 
 
-# widths (px) of register_table's columns but Voortgang (a 100 px bar): with its long texts wrapped, the register
-# fits beside the menu at 1440 px (Eindresultaten and a team on Ontwikkelteams; tests/browser/test_pages.py)
-REGISTER_WIDTHS = {"id": 70, "part": 85, "result": 180, "status": 100, "milestones_done": 115, "milestones": 200,
-                   "note": 125}
+# widths (px) of register_table's columns but Voortgang (an 84 px bar, components.progress_column): with its long texts
+# wrapped, the register fits beside the menu on a 1280 px screen (818 px; a wider screen stretches the columns alike),
+# Eindresultaten and a team on Ontwikkelteams (tests/browser/test_pages.py)
+REGISTER_WIDTHS = {"id": 76, "part": 76, "result": 150, "status": 98, "milestones_done": 80, "milestones": 140,
+                   "note": 112}
+REGISTER_PROGRESS_PX = 84
 
 
 def register_widths(lang: str = "nl") -> dict[str, int]:
     """REGISTER_WIDTHS by the columns' shown names (components.wrapped)."""
     return {t(f"results.col.{c}", lang): w for c, w in REGISTER_WIDTHS.items()}
+
+
+def register_helps(lang: str = "nl") -> dict[str, str]:
+    """The header tooltips of the register's milestone columns, by their shown names."""
+    return {t("results.col.milestones_done", lang): t("results.milestones_done_help", lang),
+            t("results.col.milestones", lang): t("results.milestones_help", lang)}
 
 
 def styled(table: pl.DataFrame, lang: str = "nl"):

@@ -125,23 +125,28 @@ def test_team_overview_fits_beside_the_menu_on_a_laptop_screen(site, lang, width
     assert scroll_width <= client_width + 1, f"the table is {scroll_width} px wide in {client_width} px"
 
 
+@pytest.mark.parametrize("width", [1440, 1280])
 @pytest.mark.parametrize("path", ["eindresultaten?deal=CDOR", "eindresultaten?deal=CDOR&taal=en", "catalogus",
                                   "catalogus?taal=en", "ontwikkelteams?deal=CDOR&team=OT1"])
-def test_registers_fit_beside_the_menu_with_their_texts_wrapped(site, path) -> None:
+def test_registers_fit_beside_the_menu_with_their_texts_wrapped(site, path, width) -> None:
     """The end results register (eight columns, also for one team on Ontwikkelteams) and the catalogue (eight) show
-    every column at 1440 px: titles, linked milestones and explanations wrap onto more lines in taller rows instead
-    of running off to the right."""
+    every column at 1440 and 1280 px: titles, linked milestones and explanations wrap onto more lines in taller rows
+    instead of running off to the right (at 1280 px the register was 975 px wide in 818, the catalogue 950)."""
     base, page = site
-    page.goto(f"{base}/{path}")
-    shots.settle(page)
-    assert problems(page) == ([], False)
-    page.locator('[data-testid="stDataFrame"] table[role="grid"]').first.wait_for(state="attached", timeout=30000)
-    scroll_width, client_width = page.eval_on_selector('[data-testid="stDataFrame"] .dvn-scroller',
-                                                       "e => [e.scrollWidth, e.clientWidth]")
+    page.set_viewport_size({"width": width, "height": 2400})
+    try:
+        page.goto(f"{base}/{path}")
+        shots.settle(page)
+        assert problems(page) == ([], False)
+        page.locator('[data-testid="stDataFrame"] table[role="grid"]').first.wait_for(state="attached", timeout=30000)
+        scroll_width, client_width = page.eval_on_selector('[data-testid="stDataFrame"] .dvn-scroller',
+                                                           "e => [e.scrollWidth, e.clientWidth]")
+        height = page.eval_on_selector('[data-testid="stDataFrame"] .dvn-scroller', "e => e.scrollHeight")
+        rows = int(page.locator('[data-testid="stDataFrame"] table[role="grid"]').first.get_attribute("aria-rowcount")) - 1
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 2400})
     assert scroll_width <= client_width + 1, f"the register is {scroll_width} px wide in {client_width} px"
     # every row taller than 64 px, the height from which Streamlit's grid wraps text (the header is 35 px)
-    height = page.eval_on_selector('[data-testid="stDataFrame"] .dvn-scroller', "e => e.scrollHeight")
-    rows = int(page.locator('[data-testid="stDataFrame"] table[role="grid"]').first.get_attribute("aria-rowcount")) - 1
     assert (height - 35) / rows > 64, f"{rows} rows in {height} px: the texts are not wrapped"
 
 

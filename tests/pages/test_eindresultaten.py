@@ -34,7 +34,7 @@ def test_counts_and_register(env: Path) -> None:
     assert register.loc["ER1", "Status"] == "▶ loopt"
     assert register.loc["ER1", "Voortgang"] == 40
     assert register.loc["ER3", "Voortgang"] == 100  # gereed without a Voortgang counts as 100%
-    assert register.loc["ER1", "Mijlpalen gereed"] == "1 van 2"
+    assert register.loc["ER1", "Mijlpalen"] == "1 van 2"
     assert register.loc["ER1", "Gekoppelde mijlpalen"] == "Plan van aanpak; Inventarisatie kaders"
     assert register.loc["ER3", "Gekoppelde mijlpalen"] == "Concept volwassenheidsmodel"  # vervallen one left out
     assert register.loc["ER4", "Toelichting"] == "Wacht op teams"
