@@ -186,11 +186,12 @@ def theme() -> dict:
                 "titleFontSize": 12,
                 "orient": "bottom",
                 "direction": "horizontal",
-                # room between entries; long kinds were cut at 160 px. Four entries a row: nine partner kinds in
-                # one row ran past the chart's right edge ("maatschappelijke organisatie", "overig" cut off)
+                # room between entries; long kinds were cut at 160 px. Five entries a row: a status legend (five
+                # statuses) on one line; nine partner kinds in one row ran past the chart's right edge
+                # ("maatschappelijke organisatie", "overig" cut off)
                 "columnPadding": 24,
                 "labelLimit": 260,
-                "columns": 4,
+                "columns": 5,
             },
             "header": {"labelFont": FONT, "titleFont": FONT, "labelColor": TEXT, "labelFontSize": 13},
             "range": {"category": list(PALETTE), "ordinal": list(LIKERT_COLOURS)},
