@@ -252,6 +252,11 @@ def describe_waterfall(df: pl.DataFrame, lang: str = "nl") -> str:
     return t("chart.waterfall.finding", lang, step=last["step"], amount=fmt_money(last["end"], lang))
 
 
+# a Vega expression: an axis label on two lines, its last word on the second ("begroot 2021" -> "begroot" / "2021")
+_LAST_WORD_UNDER = ("lastindexof(datum.label, ' ') < 1 ? datum.label : [slice(datum.label, 0, lastindexof(datum.label, ' ')), "
+                    "slice(datum.label, lastindexof(datum.label, ' ') + 1)]")
+
+
 def waterfall(df: pl.DataFrame, lang: str = "nl", title: str | None = None) -> alt.TopLevelMixin:
     """Budget-style waterfall: starting level, additions and subtractions, resulting totals (euro)."""
     _rows(df, "waterfall")
@@ -265,7 +270,10 @@ def waterfall(df: pl.DataFrame, lang: str = "nl", title: str | None = None) -> a
         .otherwise(pl.lit(t("chart.waterfall.minus", lang)))
     )
     kinds = [t("chart.waterfall.level", lang), t("chart.waterfall.plus", lang), t("chart.waterfall.minus", lang)]
-    base = alt.Chart(w).encode(x=alt.X("step:N", sort=w["step"].to_list(), title=None, axis=alt.Axis(labelAngle=0)))
+    # ten steps side by side ("− besteed 2021", "= beschikbaar 2023") ran into each other on a laptop screen: each
+    # label on two lines, the year (the last word) under the rest
+    base = alt.Chart(w).encode(x=alt.X("step:N", sort=w["step"].to_list(), title=None,
+                                       axis=alt.Axis(labelAngle=0, labelExpr=_LAST_WORD_UNDER)))
     tip = [alt.Tooltip("step:N", title=t("chart.step", lang)), alt.Tooltip("label:N", title=t("chart.amount", lang))]
     bars = base.mark_bar(size=36).encode(
         y=alt.Y("begin:Q", title=t("chart.euro", lang), axis=alt.Axis(format=theme.FMT_EURO)),
