@@ -77,8 +77,12 @@ def attendance_by_partner_kind(wh, deal: str, year: int, as_of: dt.date | None =
 
 def absentees(by_org: pl.DataFrame, target: float | None, limit: int = 10) -> pl.DataFrame:
     """"Wie blijft weg": the organisations below the attendance target (all, when there is none), lowest first."""
-    df = by_org if target is None else by_org.filter(pl.col("rate") < target)
-    return df.sort("rate", "invitations", descending=[False, True]).head(limit)
+    def compute() -> pl.DataFrame:
+        df = by_org if target is None else by_org.filter(pl.col("rate") < target)
+        return df.sort("rate", "invitations", descending=[False, True]).head(limit)
+
+    # the same frame on every rerun, so its display table and wrapped widths are worked out once too
+    return derived(by_org, ("absentees", target, limit), compute)
 
 
 HEADERS: dict[str, tuple[str, str]] = {

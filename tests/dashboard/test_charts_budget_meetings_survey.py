@@ -258,3 +258,14 @@ def test_carry_over_of_a_year_in_progress_is_called_provisional() -> None:
     underspent = carry.with_columns(surplus=pl.when(pl.col("year") == 2022).then(pl.lit(5000)).otherwise("surplus"))
     assert charts.describe_budget_carry_over(underspent, 2022) == (
         "€ 5.000 ontwikkelgeld nog niet besteed in 2022 (voorlopig: het jaar loopt nog)")
+
+
+def test_absentees_below_target_lowest_first_and_kept_per_frame() -> None:
+    from dashboard.queries import meetings
+
+    away = meetings.absentees(ORGS, 0.7)
+    assert away["organisation"].to_list() == ["Gemeente Cestrum", "Ministerie van Voorbeelden"]
+    assert meetings.absentees(ORGS, None)["organisation"].to_list()[-1] == "Gemeente Aadorp"  # no target: all
+    # the page asks again on every rerun: the same frame comes back, so its table and widths are not redone
+    assert meetings.absentees(ORGS, 0.7) is away
+    assert meetings.display(away, ["organisation", "rate"]) is meetings.display(away, ["organisation", "rate"])
