@@ -36,7 +36,7 @@ else:
 st.markdown(t("admin.howto"))
 st.code(
     "stuurhut user list\n"
-    "stuurhut user add a.jansen --role kernteam --deal CDOR   # vraagt het wachtwoord twee keer\n"
+    f"stuurhut user add a.jansen --role kernteam --deal CDOR   # {t('admin.asks_password')}\n"
     "stuurhut user add gast --role publiek\n"
     "stuurhut user add beheerder --role beheer\n"
     "stuurhut user remove a.jansen",
