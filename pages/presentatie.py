@@ -23,6 +23,7 @@ if number is None:
     a, b, _ = st.columns([1, 1, 4])
     view.download_buttons(wh, d, chosen_deal, chosen_as_of, where=(a, b))
     st.caption(t("pres.keys"))
+    view.contents(d, deal_key, as_of_key)
 else:
     st.html(view.PRESENTING_CSS)
     d = view.deck(wh, f.deal, f.as_of)

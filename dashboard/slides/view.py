@@ -114,15 +114,25 @@ def stop() -> None:
     st.query_params.pop(SLIDE_PARAM, None)
 
 
-def start(deal_key: str, as_of_key: str) -> None:
+def start(deal_key: str, as_of_key: str, number: int = 1) -> None:
     """Start button callback: the chosen deal and Peildatum become the global filters (so the URL holds
-    them and a reload shows the same deck), then slide 1."""
+    them and a reload shows the same deck), then slide `number`."""
     deal, as_of = st.session_state[deal_key], st.session_state[as_of_key]
     if deal != st.session_state.get("f_deal"):
         st.session_state["f_deal"] = deal
     st.session_state["f_as_of"] = as_of
     st.session_state["f_year"] = as_of.year
-    go(1)
+    go(number)
+
+
+def contents(d: Deck, deal_key: str, as_of_key: str) -> None:
+    """The deck's slides by their titles, numbered: read together they are the meeting's summary (each title is the
+    slide's finding). A title starts the presentation at that slide."""
+    st.header(t("pres.contents"), anchor=False)
+    box = st.container(gap=None)  # a list, not twelve separate blocks
+    for number, slide in enumerate(d.slides, start=1):
+        box.button(f"{number}\\. {components.md_escape(slide.title)}", key=f"pres_goto_{number}", type="tertiary", on_click=start,
+                  args=(deal_key, as_of_key, number), help=t("pres.goto", number=number))
 
 
 # --- before starting: deal and Peildatum ------------------------------------------------------------

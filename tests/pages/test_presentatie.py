@@ -96,6 +96,18 @@ def test_start_then_forward_and_back(app_env: Path) -> None:
     assert counter(at) == "8 / 8"
 
 
+def test_contents_lists_every_slide_and_starts_at_the_one_chosen(app_env: Path) -> None:
+    """Before starting, the slides' titles (their findings) are listed in order: the meeting's summary on one screen;
+    a title starts the presentation at that slide."""
+    at = open_page({"deal": "CDTS"})
+    listed = [re.sub(r"\\(.)", r"\1", at.button(key=f"pres_goto_{n}").label) for n in range(1, 9)]
+    assert listed == [f"{n}. {title}" for n, title in enumerate(TITLES, start=1)]
+    at.button(key="pres_goto_6").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert counter(at) == "6 / 8"
+    assert title(at) == TITLES[5]
+
+
 def test_keyboard_shortcuts_are_on_the_buttons(app_env: Path) -> None:
     at = open_page({"deal": "CDTS", "slide": "2"})
     shortcuts = {k: at.button(key=k).proto.shortcut for k in
