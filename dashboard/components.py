@@ -24,6 +24,7 @@ from streamlit.elements import vega_charts as _vega_charts
 from dashboard import altair_speed, charts, downloads, memo, theme  # noqa: F401  (altair_speed: patches Altair)
 from dashboard.format import fmt_change, fmt_date, fmt_target, fmt_value, formatted, is_change
 from dashboard.i18n import current_language, t
+from dashboard.layout import CONTENT_PX, Layout
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -239,7 +240,7 @@ def wrapped(df: pl.DataFrame, widths: Mapping[str, int], helps: Mapping[str, str
 # 1280 px screen the page has 818 px beside the menu: the first column takes 200, the deals share the rest (a wider
 # screen stretches every column alike).
 SIDE_FIRST_PX = 200
-SIDE_CONTENT_PX = 818
+SIDE_CONTENT_PX = CONTENT_PX
 SIDE_DEAL_MIN_PX = 150
 
 
@@ -280,11 +281,16 @@ def progress_column(width: int = 110, help: str | None = None):  # noqa: A002 - 
     return st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width=width, help=help)
 
 
-def sized(widths: Mapping[str, int], helps: Mapping[str, str | None] | None = None) -> dict:
-    """column_config giving each column of `widths` that width (px) and its header tooltip from `helps`; the
-    columns keep how they show their values (numbers right-aligned)."""
-    helps = helps or {}
-    return {name: st.column_config.Column(width=width, help=helps.get(name)) for name, width in widths.items()}
+def fitted(df: pl.DataFrame, layout: Layout) -> tuple[dict, int | None]:
+    """(column_config, row_height) for a table laid out by `layout` (dashboard/layout.py): every column its width
+    and tooltip, the wrapping ones as `wrapped` (rows as tall as their text needs), the bars as progress bars, the
+    others showing their values as they are (numbers right-aligned)."""
+    helps = layout.helps
+    texts, row_height = wrapped(df, {c: layout.widths[c] for c in layout.wrap}, helps)
+    config = {c: st.column_config.Column(width=w, help=helps.get(c)) for c, w in layout.widths.items()}
+    config.update({c: progress_column(layout.widths[c], helps.get(c)) for c in layout.bars})
+    config.update(texts)
+    return config, row_height
 
 
 def table(df: pl.DataFrame, name: str, key: str, column_config: Mapping | None = None, lang: str | None = None,

@@ -67,9 +67,7 @@ away = meetings.absentees(by_org, target)
 st.markdown(components.md_escape(charts.describe_absentees(away, lang)))
 if away.height:
     shown = meetings.display(away, cols, lang)
-    widths = {meetings.header(c, lang): w for c, w in meetings.ABSENTEE_WIDTHS.items()}
-    texts, row_height = components.wrapped(shown, {meetings.header(c, lang): meetings.ABSENTEE_WIDTHS[c]
-                                                   for c in meetings.ABSENTEE_WRAPPED})
-    components.table(shown, f"wie_blijft_weg_{f.deal}_{f.year}", key="absentees", lang=lang,
-                     column_config={**components.sized(widths), **texts}, row_height=row_height)
+    config, row_height = components.fitted(shown, meetings.absentee_layout(lang))
+    components.table(shown, f"wie_blijft_weg_{f.deal}_{f.year}", key="absentees", lang=lang, column_config=config,
+                     row_height=row_height)
 bron(att_src)

@@ -37,8 +37,7 @@ if v.table is None:
 else:
     st.caption(t("catalogue.by_deal", counts=v.by_deal))
     # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1280 px
-    texts, row_height = components.wrapped(v.table, compare.catalogue_widths(lang))
-    bar = components.progress_column(compare.CATALOGUE_PROGRESS_PX)
+    config, row_height = components.fitted(v.table, compare.catalogue_layout(lang))
     components.styled_table(v.styled, v.table, "catalogus_eindresultaten", key="cat_export", row_height=row_height,
-                            column_config={t("catalogue.col.progress", lang): bar, **texts}, lang=lang)
+                            column_config=config, lang=lang)
 components.source_caption(v.files, "Eindresultaten", v.delivered, lang)

@@ -50,9 +50,8 @@ if table is None:
     st.info(t("results.none_selected"), icon=":material/filter_alt_off:")
 else:
     # fixed widths, long texts wrapped onto more lines: all eight columns in view beside the menu at 1280 px
-    texts, row_height = components.wrapped(table, results.register_widths(lang), helps=results.register_helps(lang))
-    bar = components.progress_column(results.REGISTER_PROGRESS_PX)
+    config, row_height = components.fitted(table, results.register_layout(lang))
     components.styled_table(styled, table, f"eindresultaten_{f.deal}", key="register", row_height=row_height,
-                            column_config={t("results.col.progress", lang): bar, **texts}, lang=lang)
+                            column_config=config, lang=lang)
 components.sources_caption(((src[sheet].file, sheet, src[sheet].delivered) for sheet in ("Eindresultaten", "Mijlpalen")),
                            lang)

@@ -40,14 +40,9 @@ def caption(*sheets: str) -> None:
 if team == teams.ALL:
     st.header(t("teams.overview"))
     # nine columns of fixed widths, the name wrapped: all in view beside the menu on a 1280 px screen
-    widths = {teams.overview_header(c, lang): w for c, w in teams.OVERVIEW_COLUMNS.items()}
-    helps = {teams.overview_header(c, lang): teams.overview_help(c, f.year, lang) for c in teams.OVERVIEW_COLUMNS}
-    name, progress = teams.overview_header("name", lang), teams.overview_header("progress", lang)
-    texts, row_height = components.wrapped(v.overview_table, {name: widths[name]})
+    config, row_height = components.fitted(v.overview_table, teams.overview_layout(f.year, lang))
     components.table(v.overview_table, f"ontwikkelteams_{f.deal}_{f.year}", key="teams_overview", lang=lang,
-                     column_config={**components.sized(widths, helps), **texts,
-                                    progress: components.progress_column(widths[progress], helps[progress])},
-                     row_height=row_height)
+                     column_config=config, row_height=row_height)
     st.caption(t("teams.overview_help", year=f.year, indicator=teams.indicator_label(lang)))
     caption("Mijlpalen", "Bijeenkomsten", "Eindresultaten")
 else:
@@ -86,9 +81,7 @@ if team != teams.ALL:
     elif v.register_table is None:
         st.info(t("teams.no_end_results"), icon=":material/info:")
     else:
-        texts, row_height = components.wrapped(v.register_table, results.register_widths(lang),
-                                               helps=results.register_helps(lang))
-        bar = components.progress_column(results.REGISTER_PROGRESS_PX)
+        config, row_height = components.fitted(v.register_table, results.register_layout(lang))
         components.table(v.register_table, f"eindresultaten_{f.deal}_{team}", key="team_results", lang=lang,
-                         column_config={t("results.col.progress", lang): bar, **texts}, row_height=row_height)
+                         column_config=config, row_height=row_height)
         caption("Eindresultaten")

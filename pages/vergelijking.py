@@ -62,11 +62,9 @@ st.header(t("compare.bench.header"))
 focus = st.selectbox(t("compare.bench.pick"), v.present, key="cmp_focus")
 finding, bench_table, self_bench_table = compare.focus_view(wh, codes, year, mode, shown, focus, lang)
 st.subheader(finding)
-texts, row_height = components.wrapped(bench_table, compare.bench_widths(lang, wrapped=True))
-components.table(bench_table, f"benchmark_{focus}_{year}", key="cmp_bench", lang=lang, row_height=row_height,
-                 column_config={**components.sized(compare.bench_widths(lang),
-                                                   {t("compare.col.others", lang): t("compare.col.others_help", lang)}),
-                                **texts})
+config, row_height = components.fitted(bench_table, compare.bench_layout(lang))
+components.table(bench_table, f"benchmark_{focus}_{year}", key="cmp_bench", lang=lang, column_config=config,
+                 row_height=row_height)
 st.caption(t("compare.bench.note"))
 components.source_caption(files, None, delivered, lang)
 

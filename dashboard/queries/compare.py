@@ -17,6 +17,7 @@ import polars as pl
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_number, fmt_ratio, fmt_target, fmt_value
 from dashboard.i18n import t
+from dashboard.layout import Layout, by_code
 from dashboard.memo import per_version, styler
 from dashboard.queries import indicators as ind_api
 
@@ -287,15 +288,14 @@ def benchmark_table(bench: pl.DataFrame, deal: str, lang: str = "nl") -> pl.Data
     }, schema_overrides={t("compare.col.others", lang): pl.Int64})
 
 
-# widths (px) of benchmark_table's columns: they fit beside the menu on a 1280 px screen (818 px), the indicator and
-# the difference in words wrapped onto more lines
+# widths (px) of benchmark_table's columns: they fit beside the menu on a 1280 px screen, the indicator and the
+# difference in words wrapped onto more lines
 BENCH_WIDTHS = {"indicator": 200, "value": 90, "median_others": 146, "difference": 166, "others": 94, "status": 110}
-BENCH_WRAPPED = ("indicator", "difference")
 
 
-def bench_widths(lang: str = "nl", wrapped: bool = False) -> dict[str, int]:
-    """BENCH_WIDTHS by the columns' shown names; wrapped=True: only those of the columns that wrap."""
-    return {t(f"compare.col.{c}", lang): w for c, w in BENCH_WIDTHS.items() if not wrapped or c in BENCH_WRAPPED}
+def bench_layout(lang: str = "nl") -> Layout:
+    return by_code(BENCH_WIDTHS, lambda c: t(f"compare.col.{c}", lang), wrap=("indicator", "difference"),
+                   helps={"others": t("compare.col.others_help", lang)})
 
 
 def describe_benchmark(bench: pl.DataFrame, deal: str, lang: str = "nl") -> str:
@@ -412,15 +412,18 @@ def catalogue_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
                          t("catalogue.col.id", lang): pl.String, t("catalogue.col.result", lang): pl.String})
 
 
-# widths (px) of catalogue_table's columns but Voortgang (an 84 px bar): with its long texts wrapped, the catalogue fits
-# beside the menu on a 1280 px screen (components.wrapped; tests/browser/test_pages.py)
-CATALOGUE_WIDTHS = {"deal": 60, "part": 76, "part_name": 130, "id": 76, "result": 160, "status": 98, "note": 130}
-CATALOGUE_PROGRESS_PX = 84
+# widths (px) of catalogue_table's columns: with its long texts wrapped, the catalogue fits beside the menu on a 1280 px
+# screen (dashboard/layout.py; tests/browser/test_pages.py)
+CATALOGUE_WIDTHS = {"deal": 60, "part": 76, "part_name": 130, "id": 76, "result": 160, "status": 98, "progress": 84,
+                    "note": 130}
 
 
-def catalogue_widths(lang: str = "nl") -> dict[str, int]:
-    """CATALOGUE_WIDTHS by the columns' shown names."""
-    return {t("compare.col.deal" if c == "deal" else f"catalogue.col.{c}", lang): w for c, w in CATALOGUE_WIDTHS.items()}
+def catalogue_layout(lang: str = "nl") -> Layout:
+    def name(c: str) -> str:
+        return t("compare.col.deal" if c == "deal" else f"catalogue.col.{c}", lang)
+
+    return by_code(CATALOGUE_WIDTHS, name, wrap=tuple(c for c in CATALOGUE_WIDTHS if c != "progress"),
+                   bars=("progress",))
 
 
 # --- sources ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from dashboard.layout import Layout, by_code
 from dashboard.memo import derived
 from dashboard.queries.indicators import indicators
 
@@ -97,14 +98,14 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 
 
-# "Wie blijft weg" beside the menu on a 1280 px screen (818 px): fixed widths, the organisation and its kind wrapped
+# "Wie blijft weg" beside the menu on a 1280 px screen: fixed widths, the organisation and its kind wrapped
 ABSENTEE_WIDTHS = {"organisation": 195, "partner_kind": 118, "invitations": 100, "present": 76, "excused": 76,
                    "absent": 165, "rate": 72}
-ABSENTEE_WRAPPED = ("organisation", "partner_kind")
 
 
-def header(column: str, lang: str = "nl") -> str:
-    return HEADERS[column][1 if lang == "en" else 0]
+def absentee_layout(lang: str = "nl") -> Layout:
+    return by_code(ABSENTEE_WIDTHS, lambda c: HEADERS[c][1 if lang == "en" else 0],
+                   wrap=("organisation", "partner_kind"))
 
 
 def display(df: pl.DataFrame, columns: list[str], lang: str = "nl") -> pl.DataFrame:

@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard.format import fmt_count
 from dashboard.i18n import t
+from dashboard.layout import Layout, by_code
 from dashboard.memo import per_version, styler
 from etl.contract import PROGRESS_STATUSES
 
@@ -67,23 +68,17 @@ def register_table(df: pl.DataFrame, lang: str = "nl") -> pl.DataFrame:
     })
 
 
-# widths (px) of register_table's columns but Voortgang (an 84 px bar, components.progress_column): with its long texts
-# wrapped, the register fits beside the menu on a 1280 px screen (818 px; a wider screen stretches the columns alike),
-# Eindresultaten and a team on Ontwikkelteams (tests/browser/test_pages.py)
-REGISTER_WIDTHS = {"id": 76, "part": 76, "result": 150, "status": 98, "milestones_done": 80, "milestones": 140,
-                   "note": 112}
-REGISTER_PROGRESS_PX = 84
+# widths (px) of register_table's columns: with its long texts wrapped, the register fits beside the menu on a 1280 px
+# screen, on Eindresultaten and for a team on Ontwikkelteams (dashboard/layout.py; tests/browser/test_pages.py)
+REGISTER_WIDTHS = {"id": 76, "part": 76, "result": 150, "status": 98, "progress": 84, "milestones_done": 80,
+                   "milestones": 140, "note": 112}
 
 
-def register_widths(lang: str = "nl") -> dict[str, int]:
-    """REGISTER_WIDTHS by the columns' shown names (components.wrapped)."""
-    return {t(f"results.col.{c}", lang): w for c, w in REGISTER_WIDTHS.items()}
-
-
-def register_helps(lang: str = "nl") -> dict[str, str]:
-    """The header tooltips of the register's milestone columns, by their shown names."""
-    return {t("results.col.milestones_done", lang): t("results.milestones_done_help", lang),
-            t("results.col.milestones", lang): t("results.milestones_help", lang)}
+def register_layout(lang: str = "nl") -> Layout:
+    return by_code(REGISTER_WIDTHS, lambda c: t(f"results.col.{c}", lang),
+                   wrap=("id", "part", "result", "status", "milestones_done", "milestones", "note"), bars=("progress",),
+                   helps={"milestones_done": t("results.milestones_done_help", lang),
+                          "milestones": t("results.milestones_help", lang)})
 
 
 def styled(table: pl.DataFrame, lang: str = "nl"):

@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard.format import fmt_count, fmt_target
 from dashboard.i18n import t
+from dashboard.layout import Layout, by_code
 from dashboard.memo import per_version
 from dashboard.queries.indicators import status_of
 from etl.catalogue import BY_CODE
@@ -108,10 +109,12 @@ def overview_header(column: str, lang: str = "nl") -> str:
     return t(f"teams.overview.col.{column}", lang)
 
 
-def overview_help(column: str, year: int, lang: str = "nl") -> str | None:
-    key = f"teams.overview.help.{column}"
-    text = t(key, lang, year=year)
-    return None if text == key else text
+def overview_layout(year: int, lang: str = "nl") -> Layout:
+    """The overview's widths, the name wrapped, the progress bar, and a tooltip on every short header but Team and
+    Naam."""
+    helps = {c: t(f"teams.overview.help.{c}", lang, year=year) for c in OVERVIEW_COLUMNS if c not in ("team", "name")}
+    return by_code(OVERVIEW_COLUMNS, lambda c: overview_header(c, lang), wrap=("name",), bars=("progress",),
+                   helps=helps)
 
 
 def overview_table(df: pl.DataFrame, year: int, lang: str = "nl") -> pl.DataFrame:
