@@ -200,6 +200,18 @@ def describe_likert(df: pl.DataFrame, lang: str = "nl") -> str:
     return t("chart.likert.finding", lang, pct=fmt_ratio(positive / total if total else None, lang))
 
 
+def _two_lines(chars: int) -> str:
+    """A Vega expression: an axis label longer than `chars` characters on two lines, broken at the last space within
+    the first `chars` (a survey statement reads whole instead of cut off after 50 characters)."""
+    head = f"lastindexof(slice(datum.label, 0, {chars}), ' ')"
+    return (f"length(datum.label) <= {chars} || {head} < 1 ? datum.label : "
+            f"[slice(datum.label, 0, {head}), slice(datum.label, {head} + 1)]")
+
+
+LIKERT_LABEL_CHARS = 52
+TIMELINE_LABEL_CHARS = 46
+
+
 def likert(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     """Diverging stacked bars: disagreement left of zero, agreement right, neutral split across the middle."""
     _rows(df, "likert")
@@ -211,7 +223,7 @@ def likert(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
            alt.Tooltip("respondents:Q", title=t("chart.respondents", lang), format=theme.FMT_COUNT),
            alt.Tooltip("pct:Q", title=t("chart.share", lang), format=theme.FMT_RATIO)]
     chart = alt.Chart(d).mark_bar().encode(
-        y=alt.Y("question:N", title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("question:N", title=None, axis=alt.Axis(labelLimit=320, labelExpr=_two_lines(LIKERT_LABEL_CHARS))),
         x=alt.X("start:Q", title=t("chart.likert.axis", lang), axis=alt.Axis(format=theme.FMT_RATIO),
                 scale=alt.Scale(domain=[-1, 1])),
         x2="end:Q",
@@ -221,7 +233,7 @@ def likert(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         tooltip=tip,
     )
     zero = alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(color=theme.TEXT).encode(x="x:Q")
-    chart = alt.layer(chart, zero).properties(height=max(60, 28 * d["question"].n_unique()), width="container")
+    chart = alt.layer(chart, zero).properties(height=max(60, 36 * d["question"].n_unique()), width="container")
     return _titled(chart, describe_likert(df, lang), t("chart.likert.subtitle", lang))
 
 
@@ -324,7 +336,9 @@ def timeline(df: pl.DataFrame, as_of: dt.date, lang: str = "nl") -> alt.TopLevel
     )
     scale = alt.Scale(domain=[t("chart.timeline.ok", lang), t("chart.timeline.late", lang)],
                       range=[theme.PALETTE[0], theme.STATUSES["off_target"].colour])
-    y = alt.Y("item:N", title=None, sort=alt.EncodingSortField("planned"), axis=alt.Axis(labelLimit=300))
+    # a milestone's name on up to two lines (it was cut after 36 characters)
+    y = alt.Y("item:N", title=None, sort=alt.EncodingSortField("planned"),
+              axis=alt.Axis(labelLimit=300, labelExpr=_two_lines(TIMELINE_LABEL_CHARS)))
     tip = [alt.Tooltip("item:N", title=t("chart.item", lang)), alt.Tooltip("part:N", title=t("chart.part", lang)),
            alt.Tooltip("planned_nl:N", title=t("chart.planned", lang)), alt.Tooltip("done_nl:N", title=t("chart.done", lang)),
            alt.Tooltip("status:N", title=t("chart.status", lang))]
@@ -340,7 +354,7 @@ def timeline(df: pl.DataFrame, as_of: dt.date, lang: str = "nl") -> alt.TopLevel
     today = alt.Chart(pl.DataFrame({"d": [as_of]})).mark_rule(strokeDash=[4, 3], color=theme.MUTED).encode(x="d:T")
     # Streamlit fits title, subtitle, axis and legend inside this height: reserve room for them
     # (padding: Vega measures axis labels before the web font loads, so long labels need a margin on the left)
-    chart = alt.layer(rule, planned, done, late, today).properties(height=120 + 30 * d.height, width="container",
+    chart = alt.layer(rule, planned, done, late, today).properties(height=120 + 36 * d.height, width="container",
                                                                     padding={"left": 30, "top": 5, "right": 5, "bottom": 5})
     return _titled(chart, describe_timeline(df, as_of, lang), t("chart.timeline.subtitle", lang, date=fmt_date(as_of, lang)))
 
@@ -1023,7 +1037,7 @@ def survey_wave_means(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     tip = [alt.Tooltip("question:N", title=t("chart.question", lang)), alt.Tooltip("wave:N", title=t("survey.wave", lang)),
            alt.Tooltip("mean:N", title=t("survey.mean", lang)), alt.Tooltip("delta:N", title=t("chart.change", lang)),
            alt.Tooltip("respondents:Q", title=t("chart.respondents", lang))]
-    y = alt.Y("question:N", title=None, axis=alt.Axis(labelLimit=360))
+    y = alt.Y("question:N", title=None, axis=alt.Axis(labelLimit=360, labelExpr=_two_lines(LIKERT_LABEL_CHARS + 6)))
     x = alt.X("mean_score:Q", title=t("survey.mean_axis", lang), scale=alt.Scale(domain=[1, 5]),
               axis=alt.Axis(format=",.1f", values=[1, 2, 3, 4, 5]))
     line = alt.Chart(data).mark_line(color="#9aa4ae", strokeWidth=2).encode(y=y, x=x, detail="question:N",
@@ -1032,7 +1046,7 @@ def survey_wave_means(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
         y=y, x=x, color=alt.Color("wave:O", title=t("survey.wave", lang), sort=waves,
                                   scale=alt.Scale(domain=waves, range=colours)),
         tooltip=tip)
-    chart = _sized(alt.layer(line, dots), 30 * data["question"].n_unique())
+    chart = _sized(alt.layer(line, dots), 36 * data["question"].n_unique())  # room for a statement on two lines
     return _titled(chart, describe_survey_wave_means(df, lang), t("survey.waves.subtitle", lang))
 
 
@@ -1108,7 +1122,7 @@ def survey_likert(df: pl.DataFrame, lang: str = "nl") -> alt.TopLevelMixin:
     chart = likert(df, lang)
     if df.height == 0:
         return chart
-    return _sized(chart, 30 * df["question"].n_unique())
+    return _sized(chart, 36 * df["question"].n_unique())  # room for a statement on two lines
 
 
 # --- presentation: the deck's ChartSpec as an Altair chart (Presentatie page) -----------------------

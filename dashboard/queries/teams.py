@@ -15,7 +15,7 @@ from dashboard.queries.indicators import status_of
 from etl.catalogue import BY_CODE
 
 ALL = "alle"  # the team picker's value for "Alle teams"
-LABEL_CHARS = 36  # longer milestone names are shortened on the timeline's axis (the table shows them whole)
+LABEL_CHARS = 80  # longer milestone names are shortened on the timeline's axis (the table shows them whole)
 
 
 @dataclass(frozen=True)

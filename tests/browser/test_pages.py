@@ -237,7 +237,8 @@ def test_no_chart_text_is_cut_off_at_the_chart_edges(site, path, width) -> None:
     them in the font the page draws them in (theme.FONT quoted; unquoted "Source Sans 3" made it measure in 10px
     sans-serif, and "Overleggen van het minst actieve ontwikkelteam" ran 17 px past the left edge) and a long legend
     wraps (nine partner kinds ran off the right edge). No two labels of an axis overlap (at 1280 px the budget
-    waterfall's ten steps ran into each other: each now takes two lines)."""
+    waterfall's ten steps ran into each other: each now takes two lines), and none is cut short with "…" (survey
+    statements were cut after about 50 characters, milestone names after 36: both now take up to two lines)."""
     base, page = site
     page.set_viewport_size({"width": width, "height": 2400})
     try:
@@ -253,10 +254,13 @@ def test_no_chart_text_is_cut_off_at_the_chart_edges(site, path, width) -> None:
         page.wait_for_timeout(500)
         assert charts.count() >= 1
         cut, overlapping = page.evaluate(CUT_OFF_TEXT), page.evaluate(OVERLAPPING_LABELS)
+        shortened = page.eval_on_selector_all('[data-testid="stVegaLiteChart"] svg .role-axis-label text',
+                                              "els => els.map(e => e.textContent).filter(s => s.endsWith('…'))")
     finally:
         page.set_viewport_size({"width": 1440, "height": 2400})
     assert cut == []
     assert overlapping == []
+    assert shortened == []
 
 
 @pytest.mark.parametrize(("path", "rows"), [("catalogus", 23), ("eindresultaten?deal=CDOR", 14), ("gegevens?deal=CDOR", 16)])

@@ -237,7 +237,8 @@ def test_survey_likert_keeps_the_shared_builder_and_sizes_per_question() -> None
                        "respondents": [1, 4, 2, 3]})
     spec = charts.survey_likert(df).to_dict()
     assert spec["title"]["text"] == "70% van de antwoorden is positief"
-    assert spec["height"] == 60 + charts.DECORATION
+    assert spec["height"] == 2 * 36 + charts.DECORATION  # room for each statement on two lines
+    assert "lastindexof(slice(datum.label, 0, 52), ' ')" in spec["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
 
 
 @pytest.mark.parametrize("builder", [

@@ -54,13 +54,18 @@ def test_team_meetings_in_english_and_without_teams() -> None:
 
 def test_timeline_keeps_the_warehouse_late_flag() -> None:
     ms = pl.DataFrame({
-        "part": ["OT1", "OT1"], "milestone": ["Plan van aanpak", "Een erg lange mijlpaalnaam die niet op de as past"],
+        "part": ["OT1", "OT1"], "milestone": ["Plan van aanpak", "Een erg lange mijlpaalnaam die niet op de as past, "
+                                                                 "ook niet op twee regels van elk 46 tekens"],
         "planned": [D(2022, 3, 31), D(2022, 12, 31)], "done": [None, None], "status": ["loopt", "loopt"],
         "is_late": [False, True],  # the warehouse's flag wins even where the chart's own rule says otherwise
     }, schema_overrides={"done": pl.Date})
     data = teams.timeline_data(ms, with_part=True)
-    assert data["item"].to_list() == ["OT1 · Plan van aanpak", "OT1 · Een erg lange mijlpaalnaam die niet…"]
+    # a name is shortened only past 80 characters: the axis shows up to two lines (the table shows it whole)
+    assert data["item"].to_list() == [
+        "OT1 · Plan van aanpak", "OT1 · Een erg lange mijlpaalnaam die niet op de as past, ook niet op twee regels van …"]
     spec = charts.timeline(data, D(2022, 10, 31)).to_dict()
+    axis = spec["layer"][0]["encoding"]["y"]["axis"]
+    assert "lastindexof(slice(datum.label, 0, 46), ' ')" in axis["labelExpr"]
     assert spec["title"]["text"] == "1 van 2 mijlpalen te laat"
     rows = layer_data(spec, 0)
     assert [(r["state"], r["label"]) for r in rows] == [("op tijd", ""), ("te laat", "! te laat")]
