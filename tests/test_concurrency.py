@@ -60,7 +60,7 @@ def shared_runtime(monkeypatch: pytest.MonkeyPatch):
     from streamlit.runtime.dataframe_source_manager import DataframeSourceManager
     from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-    from streamlit.testing.v1 import app_test
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     runtime = MagicMock(spec=Runtime)
     runtime.media_file_mgr = MediaFileManager(MemoryMediaFileStorage("/mock/media"))
@@ -84,7 +84,11 @@ def shared_runtime(monkeypatch: pytest.MonkeyPatch):
     # thread at the same moment still trips that CPython bug
     for path in [APP, *(ROOT / spec.path for spec in PAGES)]:
         scripts.get_bytecode(str(path))
+    # both: AppTest hands its cache to the pages manager, but the script runner that compiles and runs the scripts
+    # makes a cache of its own (local_script_runner); with only the first shared, every session thread still
+    # compiled the pages itself, and a CI run failed once with that SystemError ("Script compilation error")
     monkeypatch.setattr(app_test, "ScriptCache", lambda: scripts)
+    monkeypatch.setattr(local_script_runner, "ScriptCache", lambda: scripts)
     return runtime
 
 
@@ -112,6 +116,13 @@ def test_sessions_render_every_page_while_deliveries_load(tmp_path: Path, monkey
         if not spec.default:
             at.switch_page(str(ROOT / spec.path)).run()
 
+    # the sessions below run scripts the shared cache already holds: none of their threads compiles one
+    from streamlit.runtime.scriptrunner import magic
+
+    compiled_on: list[str] = []
+    add_magic = magic.add_magic
+    monkeypatch.setattr(magic, "add_magic", lambda *a: (compiled_on.append(threading.current_thread().name),
+                                                         add_magic(*a))[1])
     stop = threading.Event()
     errors: list[str] = []
     seen: Counter = Counter()
@@ -165,6 +176,7 @@ def test_sessions_render_every_page_while_deliveries_load(tmp_path: Path, monkey
     print(f"\n{len(loads)} loads during serving ({sum(s for _, _, s in loads):.0f} s), {sum(renders.values())} page "
           f"renders by {SESSIONS} sessions, overview states {dict(seen)}")
     assert errors == []
+    assert compiled_on == []
     assert [code for _, code, _ in loads] == [0] * LOADS
     assert set(renders) == {p.key for p in PAGES}
     # every overview showed exactly one delivery's figures: never June's date with October's meetings
