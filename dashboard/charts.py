@@ -200,12 +200,18 @@ def describe_likert(df: pl.DataFrame, lang: str = "nl") -> str:
     return t("chart.likert.finding", lang, pct=fmt_ratio(positive / total if total else None, lang))
 
 
-def _two_lines(chars: int) -> str:
-    """A Vega expression: an axis label longer than `chars` characters on two lines, broken at the last space within
-    the first `chars` (a survey statement reads whole instead of cut off after 50 characters)."""
-    head = f"lastindexof(slice(datum.label, 0, {chars}), ' ')"
-    return (f"length(datum.label) <= {chars} || {head} < 1 ? datum.label : "
-            f"[slice(datum.label, 0, {head}), slice(datum.label, {head} + 1)]")
+def _two_lines(chars: int | None = None) -> str:
+    """A Vega expression (an axis's labelExpr) putting a label on two lines, broken at a space.
+
+    chars: a label longer than this breaks at the last space within its first `chars` (a survey statement reads whole
+    instead of cut off after 50 characters); None: every label with a space breaks at its last one ("begroot 2021"
+    -> "begroot" / "2021").
+    """
+    if chars is None:
+        head, short = "lastindexof(datum.label, ' ')", "false"
+    else:
+        head, short = f"lastindexof(slice(datum.label, 0, {chars}), ' ')", f"length(datum.label) <= {chars}"
+    return f"{short} || {head} < 1 ? datum.label : [slice(datum.label, 0, {head}), slice(datum.label, {head} + 1)]"
 
 
 LIKERT_LABEL_CHARS = 52
@@ -264,11 +270,6 @@ def describe_waterfall(df: pl.DataFrame, lang: str = "nl") -> str:
     return t("chart.waterfall.finding", lang, step=last["step"], amount=fmt_money(last["end"], lang))
 
 
-# a Vega expression: an axis label on two lines, its last word on the second ("begroot 2021" -> "begroot" / "2021")
-_LAST_WORD_UNDER = ("lastindexof(datum.label, ' ') < 1 ? datum.label : [slice(datum.label, 0, lastindexof(datum.label, ' ')), "
-                    "slice(datum.label, lastindexof(datum.label, ' ') + 1)]")
-
-
 def waterfall(df: pl.DataFrame, lang: str = "nl", title: str | None = None) -> alt.TopLevelMixin:
     """Budget-style waterfall: starting level, additions and subtractions, resulting totals (euro)."""
     _rows(df, "waterfall")
@@ -285,7 +286,7 @@ def waterfall(df: pl.DataFrame, lang: str = "nl", title: str | None = None) -> a
     # ten steps side by side ("− besteed 2021", "= beschikbaar 2023") ran into each other on a laptop screen: each
     # label on two lines, the year (the last word) under the rest
     base = alt.Chart(w).encode(x=alt.X("step:N", sort=w["step"].to_list(), title=None,
-                                       axis=alt.Axis(labelAngle=0, labelExpr=_LAST_WORD_UNDER)))
+                                       axis=alt.Axis(labelAngle=0, labelExpr=_two_lines())))
     tip = [alt.Tooltip("step:N", title=t("chart.step", lang)), alt.Tooltip("label:N", title=t("chart.amount", lang))]
     bars = base.mark_bar(size=36).encode(
         y=alt.Y("begin:Q", title=t("chart.euro", lang), axis=alt.Axis(format=theme.FMT_EURO)),

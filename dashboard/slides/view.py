@@ -131,8 +131,8 @@ def contents(d: Deck, deal_key: str, as_of_key: str) -> None:
     st.header(t("pres.contents"), anchor=False)
     box = st.container(gap=None)  # a list, not twelve separate blocks
     for number, slide in enumerate(d.slides, start=1):
-        box.button(f"{number}\\. {components.md_escape(slide.title)}", key=f"pres_goto_{number}", type="tertiary", on_click=start,
-                  args=(deal_key, as_of_key, number), help=t("pres.goto", number=number))
+        box.button(f"{number}\\. {components.md_escape(slide.title)}", key=f"pres_goto_{number}", type="tertiary",
+                   on_click=start, args=(deal_key, as_of_key, number), help=t("pres.goto", number=number))
 
 
 # --- before starting: deal and Peildatum ------------------------------------------------------------
